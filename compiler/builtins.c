@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "builtins.h"
+
+#include <string.h>
+
+#define L TYPE_LONG
+#define S TYPE_STRING
+#define V TYPE_VOID
+
+static const struct builtin builtins[] = {
+	{ "printf", BI_PRINTF, V, 1, -1, { S }, BF_VARIADIC },
+	{ "sprintf", BI_SPRINTF, S, 1, -1, { S }, BF_VARIADIC },
+	{ "print", BI_PRINT, V, 1, -1, { 0 }, BF_VARIADIC },
+	{ "println", BI_PRINTLN, V, 0, -1, { 0 }, BF_VARIADIC },
+	{ "sprint", BI_SPRINT, S, 1, -1, { 0 }, BF_VARIADIC },
+	{ "sprintln", BI_SPRINTLN, S, 0, -1, { 0 }, BF_VARIADIC },
+	{ "exit", BI_EXIT, V, 0, 0, { 0 }, 0 },
+	{ "error", BI_ERROR, V, 1, 1, { S }, 0 },
+	{ "warn", BI_WARN, V, 1, 1, { S }, 0 },
+	{ "execname", BI_EXECNAME, S, 0, 0, { 0 }, BF_EVENT | BF_TASK },
+	{ "pid", BI_PID, L, 0, 0, { 0 }, BF_EVENT | BF_TASK },
+	{ "tid", BI_TID, L, 0, 0, { 0 }, BF_EVENT },
+	{ "ppid", BI_PPID, L, 0, 0, { 0 }, BF_EVENT | BF_TASK },
+	{ "uid", BI_UID, L, 0, 0, { 0 }, BF_EVENT | BF_TASK },
+	{ "cpu", BI_CPU, L, 0, 0, { 0 }, 0 },
+	{ "gettimeofday_s", BI_GETTIMEOFDAY_S, L, 0, 0, { 0 }, 0 },
+	{ "gettimeofday_ms", BI_GETTIMEOFDAY_MS, L, 0, 0, { 0 }, 0 },
+	{ "gettimeofday_us", BI_GETTIMEOFDAY_US, L, 0, 0, { 0 }, 0 },
+	{ "gettimeofday_ns", BI_GETTIMEOFDAY_NS, L, 0, 0, { 0 }, 0 },
+	{ "local_clock_ns", BI_LOCAL_CLOCK_NS, L, 0, 0, { 0 }, 0 },
+	{ "pp", BI_PP, S, 0, 0, { 0 }, 0 },
+	{ "probefunc", BI_PROBEFUNC, S, 0, 0, { 0 }, 0 },
+	{ "target", BI_TARGET, L, 0, 0, { 0 }, 0 },
+	{ "user_string", BI_USER_STRING, S, 1, 2, { L, S }, BF_EVENT | BF_FETCH },
+	{ "kernel_string", BI_KERNEL_STRING, S, 1, 2, { L, S }, BF_EVENT | BF_FETCH },
+	{ "strlen", BI_STRLEN, L, 1, 1, { S }, 0 },
+	{ "substr", BI_SUBSTR, S, 3, 3, { S, L, L }, 0 },
+	{ "isinstr", BI_ISINSTR, L, 2, 2, { S, S }, 0 },
+	{ "strtol", BI_STRTOL, L, 2, 2, { S, L }, 0 },
+	{ "text_str", BI_TEXT_STR, S, 1, 1, { S }, 0 },
+	{ "string_quoted", BI_STRING_QUOTED, S, 1, 1, { S }, 0 },
+	{ "abs", BI_ABS, L, 1, 1, { L }, 0 },
+	{ "min", BI_MIN, L, 2, 2, { L, L }, 0 },
+	{ "max", BI_MAX, L, 2, 2, { L, L }, 0 },
+};
+
+const struct builtin *builtin_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+		if (!strcmp(builtins[i].name, name))
+			return &builtins[i];
+	return NULL;
+}
+
+void builtin_names(void (*add)(void *arg, const char *name), void *arg)
+{
+	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+		add(arg, builtins[i].name);
+}

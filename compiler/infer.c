@@ -1,0 +1,783 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Type inference over the whole script, as SystemTap does it: every
+ * variable, array element, parameter and function result is a long, a
+ * string or statistics, decided by how it is used anywhere. Passes repeat
+ * until nothing changes; a last pass reports conflicts and unknowns.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "builtins.h"
+#include "compile_internal.h"
+#include "format.h"
+
+struct infer {
+	struct compile *c;
+	bool changed;
+	bool report;	/* the last pass: say what is wrong */
+	struct handler *h;
+	struct symbol *fn;
+	int loops;
+};
+
+static enum tap_type infer_expr(struct infer *in, struct ast *e);
+static void infer_stmt(struct infer *in, struct ast *s);
+
+static const char *type_article(enum tap_type t)
+{
+	switch (t) {
+	case TYPE_LONG: return "a long";
+	case TYPE_STRING: return "a string";
+	case TYPE_STATS: return "statistics";
+	case TYPE_VOID: return "no value";
+	default: return "unknown";
+	}
+}
+
+static void report_conflict(struct infer *in, struct ast *where,
+			    const char *name, enum tap_type had,
+			    enum tap_type now, struct ast *origin)
+{
+	struct compile *c = in->c;
+
+	if (!in->report)
+		return;
+	diag_error(c->diag, where->loc, "type mismatch: '%s' is %s here", name,
+		   type_article(now));
+	if (origin)
+		diag_note(c->diag, origin->loc, "'%s' is %s because of this",
+			  name, type_article(had));
+}
+
+static void set_sym_type(struct infer *in, struct symbol *s, enum tap_type t,
+			 struct ast *where)
+{
+	if (t == TYPE_UNKNOWN || !s)
+		return;
+	if (s->type == TYPE_UNKNOWN) {
+		s->type = t;
+		s->type_origin = where;
+		in->changed = true;
+		return;
+	}
+	if (s->type != t)
+		report_conflict(in, where, s->name, s->type, t, s->type_origin);
+}
+
+static void set_ret_type(struct infer *in, struct symbol *fn, enum tap_type t,
+			 struct ast *where)
+{
+	if (t == TYPE_UNKNOWN || !fn)
+		return;
+	if (fn->ret == TYPE_UNKNOWN) {
+		fn->ret = t;
+		fn->ret_origin = where;
+		in->changed = true;
+		return;
+	}
+	if (fn->ret != t && in->report) {
+		diag_error(in->c->diag, where->loc,
+			   "type mismatch: function '%s' returns %s here",
+			   fn->name, type_article(t));
+		if (fn->ret_origin)
+			diag_note(in->c->diag, fn->ret_origin->loc,
+				  "and %s here", type_article(fn->ret));
+	}
+}
+
+/* pushes a required type down to whatever decides @e's type */
+static void unify(struct infer *in, struct ast *e, enum tap_type t)
+{
+	if (t == TYPE_UNKNOWN || !e)
+		return;
+	switch (e->kind) {
+	case AST_VAR:
+		if (e->sym && e->sym->nkeys <= 0)
+			set_sym_type(in, e->sym, t, e);
+		break;
+	case AST_INDEX:
+		if (e->a->sym)
+			set_sym_type(in, e->a->sym, t, e);
+		break;
+	case AST_CALL:
+		if (e->sym && e->sym->kind == SYM_FUNCTION)
+			set_ret_type(in, e->sym, t, e);
+		break;
+	case AST_ASSIGN:
+		if (e->op == '=') {
+			unify(in, e->a, t);
+			unify(in, e->b, t);
+		}
+		break;
+	case AST_TERNARY:
+		unify(in, e->b, t);
+		unify(in, e->c, t);
+		break;
+	default:
+		break;
+	}
+}
+
+/* infers @e and requires @t of it; "what" names the place for errors */
+static void expect(struct infer *in, struct ast *e, enum tap_type t,
+		   const char *what)
+{
+	enum tap_type got = infer_expr(in, e);
+
+	if (got == TYPE_UNKNOWN) {
+		unify(in, e, t);
+		return;
+	}
+	if (got != t && in->report)
+		diag_error(in->c->diag, e->loc, "%s must be %s, not %s", what,
+			   type_article(t), type_article(got));
+}
+
+/* the type of a context value: every derived probe must agree */
+static enum tap_type ctx_type(struct infer *in, struct ast *e)
+{
+	struct handler *h = in->h;
+	enum tap_type t = TYPE_UNKNOWN;
+
+	if (!h || e->slot < 0)
+		return TYPE_UNKNOWN;
+	for (int i = 0; i < h->ndprobes; i++) {
+		const struct ctx_binding *b = &h->dprobes[i]->ctx[e->slot];
+
+		if (!h->dprobes[i]->ctx || b->missing)
+			continue;
+		if (t == TYPE_UNKNOWN)
+			t = b->type;
+		else if (b->type != t && in->report)
+			diag_error(in->c->diag, e->loc,
+				   "'%s' is %s in '%s' but %s in another probe point",
+				   h->ctx_keys[e->slot], type_article(b->type),
+				   h->dprobes[i]->pp, type_article(t));
+	}
+	return t;
+}
+
+static void array_keys(struct infer *in, struct symbol *s, struct ast *keys,
+		       struct ast *where)
+{
+	int n = ast_list_len(keys), i = 0;
+
+	if (!s)
+		return;
+	if (s->nkeys <= 0) {
+		if (s->nkeys == 0 && s->type != TYPE_UNKNOWN && s->type_origin &&
+		    !s->is_array_known && in->report) {
+			diag_error(in->c->diag, where->loc,
+				   "'%s' is used as an array here", s->name);
+			diag_note(in->c->diag, s->type_origin->loc,
+				  "and as a scalar here");
+			return;
+		}
+		s->nkeys = n;
+		s->is_array_known = true;
+		in->changed = true;
+	} else if (s->nkeys != n) {
+		if (in->report)
+			diag_error(in->c->diag, where->loc,
+				   "array '%s' has %d key%s, not %d", s->name,
+				   s->nkeys, s->nkeys == 1 ? "" : "s", n);
+		return;
+	}
+	if (n > 9) {
+		if (in->report)
+			diag_error(in->c->diag, where->loc,
+				   "arrays take at most 9 keys");
+		return;
+	}
+	ast_foreach_child(k, keys)
+	{
+		enum tap_type kt = infer_expr(in, k);
+
+		if (kt == TYPE_STATS || kt == TYPE_VOID) {
+			if (in->report)
+				diag_error(in->c->diag, k->loc,
+					   "an array key must be a long or a string");
+		} else if (kt == TYPE_UNKNOWN) {
+			unify(in, k, s->key_types[i]);
+		} else if (s->key_types[i] == TYPE_UNKNOWN) {
+			s->key_types[i] = kt;
+			in->changed = true;
+		} else if (s->key_types[i] != kt && in->report) {
+			diag_error(in->c->diag, k->loc,
+				   "key %d of '%s' is %s here but %s elsewhere",
+				   i + 1, s->name, type_article(kt),
+				   type_article(s->key_types[i]));
+		}
+		i++;
+	}
+}
+
+static void scalar_use(struct infer *in, struct ast *e)
+{
+	struct symbol *s = e->sym;
+
+	if (s && s->nkeys > 0 && in->report)
+		diag_error(in->c->diag, e->loc,
+			   "array '%s' is used without a key", s->name);
+}
+
+static enum tap_type infer_var(struct infer *in, struct ast *e)
+{
+	if (e->flags & AST_CTX)
+		return ctx_type(in, e);
+	if (!e->sym)
+		return TYPE_UNKNOWN;
+	scalar_use(in, e);
+	return e->sym->type;
+}
+
+static bool is_hist(const struct ast *e)
+{
+	return e->kind == AST_AT_CALL && (!strcmp(e->name, "@hist_log") ||
+					  !strcmp(e->name, "@hist_linear"));
+}
+
+static void check_printf(struct infer *in, struct ast *e)
+{
+	const struct fmt *f = e->aux;
+	struct ast *arg = e->a ? e->a->next : NULL;
+	size_t n = (size_t)ast_list_len(arg);
+
+	expect(in, e->a, TYPE_STRING, "the format");
+	if (!f) {
+		ast_foreach_child(a, arg)
+			infer_expr(in, a);
+		return;
+	}
+	if (n != f->nargs && in->report)
+		diag_error(in->c->diag, e->loc,
+			   "the format asks for %zu argument%s, %zu given",
+			   f->nargs, f->nargs == 1 ? "" : "s", n);
+	for (size_t i = 0; i < f->nsegs && arg; i++) {
+		const struct fmt_seg *s = &f->segs[i];
+
+		if (s->conv == FMT_LITERAL)
+			continue;
+		expect(in, arg, fmt_conv_is_string(s->conv) ? TYPE_STRING : TYPE_LONG,
+		       fmt_conv_is_string(s->conv) ? "the argument of %s" :
+						     "the argument of a numeric conversion");
+		arg = arg->next;
+	}
+	for (; arg; arg = arg->next)
+		infer_expr(in, arg);
+}
+
+static void check_print_args(struct infer *in, struct ast *e,
+			     const struct builtin *b)
+{
+	ast_foreach_child(a, e->a)
+	{
+		enum tap_type t = infer_expr(in, a);
+
+		if (is_hist(a) && (b->id == BI_PRINT || b->id == BI_PRINTLN ||
+				   b->id == BI_SPRINT || b->id == BI_SPRINTLN))
+			continue;
+		if ((t == TYPE_STATS || t == TYPE_VOID) && in->report)
+			diag_error(in->c->diag, a->loc,
+				   "%s() prints longs and strings, not %s",
+				   b->name, type_article(t));
+	}
+}
+
+static enum tap_type infer_builtin(struct infer *in, struct ast *e)
+{
+	const struct builtin *b = e->bind;
+	int i = 0;
+
+	if (b->id == BI_PRINTF || b->id == BI_SPRINTF) {
+		check_printf(in, e);
+		return b->ret;
+	}
+	if (b->flags & BF_VARIADIC) {
+		check_print_args(in, e, b);
+		return b->ret;
+	}
+	if (e->flags & AST_CTX) {
+		/* user_string($x): the fetch gives the string */
+		if (e->a && e->a->next)
+			expect(in, e->a->next, TYPE_STRING, "the default value");
+		return TYPE_STRING;
+	}
+	ast_foreach_child(a, e->a)
+	{
+		expect(in, a, b->args[i], "this argument");
+		i++;
+	}
+	if ((b->flags & BF_EVENT) && !in->h && !in->fn && in->report)
+		diag_error(in->c->diag, e->loc, "%s() needs a probe context",
+			   b->name);
+	return b->ret;
+}
+
+static enum tap_type infer_user_call(struct infer *in, struct ast *e)
+{
+	struct symbol *fn = e->sym;
+	int i = 0;
+
+	if (!fn)
+		return TYPE_UNKNOWN;
+	ast_foreach_child(a, e->a)
+	{
+		if (i < fn->nparams) {
+			enum tap_type t = infer_expr(in, a);
+			struct symbol *p = fn->params[i];
+
+			if (t == TYPE_UNKNOWN)
+				unify(in, a, p->type);
+			else
+				set_sym_type(in, p, t, a);
+		}
+		i++;
+	}
+	return fn->ret;
+}
+
+static enum tap_type infer_stat_op(struct infer *in, struct ast *e)
+{
+	static const char *const ops[] = { "@count", "@sum", "@min", "@max",
+					   "@avg", "@variance", "@hist_log",
+					   "@hist_linear" };
+	bool known = false;
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		known |= !strcmp(e->name, ops[i]);
+	if (!known) {
+		if (in->report)
+			diag_error(in->c->diag, e->loc, "unknown operator '%s'",
+				   e->name);
+		return TYPE_LONG;
+	}
+	if (!e->a) {
+		if (in->report)
+			diag_error(in->c->diag, e->loc, "%s() needs statistics",
+				   e->name);
+		return TYPE_LONG;
+	}
+	expect(in, e->a, TYPE_STATS, "the argument");
+	for (struct ast *x = e->a->next; x; x = x->next)
+		expect(in, x, TYPE_LONG, "a histogram bound");
+	if (!strcmp(e->name, "@hist_linear") && ast_list_len(e->a) != 4 &&
+	    in->report)
+		diag_error(in->c->diag, e->loc,
+			   "@hist_linear(s, low, high, step) takes 4 arguments");
+	if (is_hist(e)) {
+		ast_foreach_child(m, e->b)
+			if (!m->name)
+				expect(in, m->a, TYPE_LONG, "a bucket index");
+		return e->b ? TYPE_LONG : TYPE_VOID;
+	}
+	return TYPE_LONG;
+}
+
+static enum tap_type infer_at_call(struct infer *in, struct ast *e)
+{
+	if (!strcmp(e->name, "@defined")) {
+		if (ast_list_len(e->a) != 1 && in->report)
+			diag_error(in->c->diag, e->loc,
+				   "@defined() takes one argument");
+		ast_foreach_child(a, e->a)
+			infer_expr(in, a);
+		return TYPE_LONG;
+	}
+	if (!strcmp(e->name, "@entry") || !strcmp(e->name, "@cast") ||
+	    !strcmp(e->name, "@var")) {
+		if (in->report)
+			diag_error(in->c->diag, e->loc,
+				   "%s() is not supported in this version of tap",
+				   e->name);
+		return TYPE_LONG;
+	}
+	return infer_stat_op(in, e);
+}
+
+static bool is_comparison(int op)
+{
+	return op == '<' || op == '>' || op == AST_OP_LE || op == AST_OP_GE ||
+	       op == AST_OP_EQ || op == AST_OP_NE;
+}
+
+static enum tap_type infer_binary(struct infer *in, struct ast *e)
+{
+	enum tap_type a, b;
+
+	if (e->op == '.') {
+		expect(in, e->a, TYPE_STRING, "an operand of '.'");
+		expect(in, e->b, TYPE_STRING, "an operand of '.'");
+		return TYPE_STRING;
+	}
+	if (!is_comparison(e->op)) {
+		expect(in, e->a, TYPE_LONG, "an operand of an arithmetic operator");
+		expect(in, e->b, TYPE_LONG, "an operand of an arithmetic operator");
+		return TYPE_LONG;
+	}
+	a = infer_expr(in, e->a);
+	b = infer_expr(in, e->b);
+	if (a == TYPE_UNKNOWN)
+		unify(in, e->a, b);
+	if (b == TYPE_UNKNOWN)
+		unify(in, e->b, a);
+	if (a != TYPE_UNKNOWN && b != TYPE_UNKNOWN && in->report) {
+		if (a != b)
+			diag_error(in->c->diag, e->loc,
+				   "cannot compare %s with %s", type_article(a),
+				   type_article(b));
+		else if (a != TYPE_LONG && a != TYPE_STRING)
+			diag_error(in->c->diag, e->loc, "cannot compare %s",
+				   type_article(a));
+	}
+	return TYPE_LONG;
+}
+
+static bool check_lvalue(struct infer *in, struct ast *e)
+{
+	if ((e->kind == AST_VAR && e->sym && !(e->flags & AST_CTX)) ||
+	    e->kind == AST_INDEX)
+		return true;
+	if (in->report)
+		diag_error(in->c->diag, e->loc,
+			   e->flags & AST_CTX ?
+				   "cannot assign to a context value: tap only reads the traced program" :
+				   "cannot assign to this expression");
+	return false;
+}
+
+static enum tap_type lvalue_type(struct infer *in, struct ast *e)
+{
+	if (e->kind == AST_INDEX) {
+		array_keys(in, e->a->sym, e->b, e);
+		return e->a->sym ? e->a->sym->type : TYPE_UNKNOWN;
+	}
+	return infer_var(in, e);
+}
+
+static enum tap_type infer_assign(struct infer *in, struct ast *e)
+{
+	enum tap_type lt, rt;
+
+	if (!check_lvalue(in, e->a)) {
+		infer_expr(in, e->b);
+		return TYPE_UNKNOWN;
+	}
+	lt = lvalue_type(in, e->a);
+	if (lt == TYPE_STATS && in->report) {
+		diag_error(in->c->diag, e->loc,
+			   "statistics take values with '<<<', not assignment");
+		return TYPE_STATS;
+	}
+	if (e->op != '=') {
+		enum tap_type want = e->op == '.' ? TYPE_STRING : TYPE_LONG;
+
+		unify(in, e->a, want);
+		expect(in, e->b, want, "the right side");
+		return want;
+	}
+	rt = infer_expr(in, e->b);
+	if (rt == TYPE_VOID || rt == TYPE_STATS) {
+		if (in->report)
+			diag_error(in->c->diag, e->b->loc,
+				   "this expression has %s to assign",
+				   rt == TYPE_VOID ? "no value" : "statistics, not a value");
+		return TYPE_UNKNOWN;
+	}
+	if (lt == TYPE_UNKNOWN)
+		unify(in, e->a, rt);
+	else if (rt == TYPE_UNKNOWN)
+		unify(in, e->b, lt);
+	else if (lt != rt)
+		unify(in, e->a, rt);	/* reports the conflict */
+	return rt != TYPE_UNKNOWN ? rt : lt;
+}
+
+static enum tap_type infer_agg_add(struct infer *in, struct ast *e)
+{
+	if (e->a->kind != AST_VAR && e->a->kind != AST_INDEX) {
+		if (in->report)
+			diag_error(in->c->diag, e->a->loc,
+				   "'<<<' needs a global or an array element on its left");
+	} else if (e->a->kind == AST_VAR && e->a->sym &&
+		   e->a->sym->kind != SYM_GLOBAL) {
+		if (in->report)
+			diag_error(in->c->diag, e->a->loc,
+				   "statistics must be global: declare 'global %s'",
+				   e->a->name);
+	} else {
+		lvalue_type(in, e->a);
+		unify(in, e->a, TYPE_STATS);
+		if (e->a->kind == AST_VAR && e->a->sym && e->a->sym->type != TYPE_STATS && in->report)
+			report_conflict(in, e->a, e->a->name, e->a->sym->type,
+					TYPE_STATS, e->a->sym->type_origin);
+	}
+	expect(in, e->b, TYPE_LONG, "the value given to '<<<'");
+	return TYPE_VOID;
+}
+
+static enum tap_type infer_ternary(struct infer *in, struct ast *e)
+{
+	enum tap_type b, c;
+
+	expect(in, e->a, TYPE_LONG, "the condition");
+	b = infer_expr(in, e->b);
+	c = infer_expr(in, e->c);
+	if (b == TYPE_UNKNOWN)
+		unify(in, e->b, c);
+	if (c == TYPE_UNKNOWN)
+		unify(in, e->c, b);
+	if (b != TYPE_UNKNOWN && c != TYPE_UNKNOWN && b != c && in->report)
+		diag_error(in->c->diag, e->loc,
+			   "the two values of '?:' are %s and %s",
+			   type_article(b), type_article(c));
+	return b != TYPE_UNKNOWN ? b : c;
+}
+
+static enum tap_type infer_expr(struct infer *in, struct ast *e)
+{
+	if (!e)
+		return TYPE_UNKNOWN;
+	switch (e->kind) {
+	case AST_NUM:
+		return e->type = TYPE_LONG;
+	case AST_STR:
+		return e->type = TYPE_STRING;
+	case AST_VAR:
+		return e->type = infer_var(in, e);
+	case AST_TARGET:
+		return e->type = ctx_type(in, e);
+	case AST_INDEX:
+		array_keys(in, e->a->sym, e->b, e);
+		return e->type = e->a->sym ? e->a->sym->type : TYPE_UNKNOWN;
+	case AST_IN:
+		array_keys(in, e->b->sym, e->a, e);
+		return e->type = TYPE_LONG;
+	case AST_CALL:
+		e->type = e->flags & AST_BUILTIN ? infer_builtin(in, e) :
+						   infer_user_call(in, e);
+		return e->type;
+	case AST_AT_CALL:
+		return e->type = infer_at_call(in, e);
+	case AST_BINARY:
+		return e->type = infer_binary(in, e);
+	case AST_LOGICAL:
+		expect(in, e->a, TYPE_LONG, "an operand of a logical operator");
+		expect(in, e->b, TYPE_LONG, "an operand of a logical operator");
+		return e->type = TYPE_LONG;
+	case AST_UNARY:
+		expect(in, e->a, TYPE_LONG, "the operand");
+		return e->type = TYPE_LONG;
+	case AST_INCDEC:
+		if (check_lvalue(in, e->a)) {
+			lvalue_type(in, e->a);
+			unify(in, e->a, TYPE_LONG);
+			expect(in, e->a, TYPE_LONG, "the operand of ++/--");
+		}
+		return e->type = TYPE_LONG;
+	case AST_ASSIGN:
+		return e->type = infer_assign(in, e);
+	case AST_AGG_ADD:
+		return e->type = infer_agg_add(in, e);
+	case AST_TERNARY:
+		return e->type = infer_ternary(in, e);
+	case AST_REGEX:
+		expect(in, e->a, TYPE_STRING, "the left side of a regex match");
+		return e->type = TYPE_LONG;
+	default:
+		return TYPE_UNKNOWN;
+	}
+}
+
+static void infer_cond(struct infer *in, struct ast *e)
+{
+	enum tap_type t = infer_expr(in, e);
+
+	if (t == TYPE_UNKNOWN)
+		unify(in, e, TYPE_LONG);
+	else if (t != TYPE_LONG && in->report)
+		diag_error(in->c->diag, e->loc,
+			   "a condition must be a long, not %s%s", type_article(t),
+			   t == TYPE_STRING ? " (compare it: s != \"\")" : "");
+}
+
+static void infer_foreach(struct infer *in, struct ast *s)
+{
+	struct symbol *arr = s->b->sym;
+	int i = 0;
+
+	if (arr) {
+		int n = ast_list_len(s->a);
+
+		if (arr->nkeys <= 0 && arr->type != TYPE_UNKNOWN &&
+		    !arr->is_array_known && in->report)
+			diag_error(in->c->diag, s->b->loc,
+				   "'%s' is not an array", arr->name);
+		else if (arr->nkeys > 0 && arr->nkeys != n && in->report)
+			diag_error(in->c->diag, s->loc,
+				   "array '%s' has %d key%s, foreach names %d",
+				   arr->name, arr->nkeys, arr->nkeys == 1 ? "" : "s", n);
+		else if (arr->nkeys <= 0) {
+			arr->nkeys = n;
+			arr->is_array_known = true;
+			in->changed = true;
+		}
+		ast_foreach_child(k, s->a)
+		{
+			if (k->sym && i < 9) {
+				if (arr->key_types[i] != TYPE_UNKNOWN)
+					set_sym_type(in, k->sym, arr->key_types[i], k);
+				else if (k->sym->type != TYPE_UNKNOWN) {
+					arr->key_types[i] = k->sym->type;
+					in->changed = true;
+				}
+			}
+			i++;
+		}
+		if (s->d && s->d->sym)
+			set_sym_type(in, s->d->sym, arr->type, s->d);
+		if (s->num == -1 && s->str && arr->type != TYPE_STATS &&
+		    arr->type != TYPE_UNKNOWN && in->report)
+			diag_error(in->c->diag, s->b->loc,
+				   "sorting by %s needs an array of statistics",
+				   s->str);
+	}
+	if (s->e)
+		expect(in, s->e, TYPE_LONG, "the limit");
+	in->loops++;
+	infer_stmt(in, s->c);
+	in->loops--;
+}
+
+static void infer_stmt(struct infer *in, struct ast *s)
+{
+	if (!s)
+		return;
+	switch (s->kind) {
+	case AST_BLOCK:
+		ast_foreach_child(x, s->a)
+			infer_stmt(in, x);
+		break;
+	case AST_EXPR_STMT:
+		infer_expr(in, s->a);
+		break;
+	case AST_IF:
+		infer_cond(in, s->a);
+		infer_stmt(in, s->b);
+		infer_stmt(in, s->c);
+		break;
+	case AST_WHILE:
+	case AST_FOR:
+		if (s->kind == AST_FOR) {
+			infer_expr(in, s->a);
+			infer_expr(in, s->c);
+			if (s->b)
+				infer_cond(in, s->b);
+		} else {
+			infer_cond(in, s->a);
+		}
+		in->loops++;
+		infer_stmt(in, s->kind == AST_FOR ? s->d : s->b);
+		in->loops--;
+		break;
+	case AST_FOREACH:
+		infer_foreach(in, s);
+		break;
+	case AST_BREAK:
+	case AST_CONTINUE:
+		if (!in->loops && in->report)
+			diag_error(in->c->diag, s->loc, "'%s' outside a loop",
+				   s->kind == AST_BREAK ? "break" : "continue");
+		break;
+	case AST_RETURN:
+		if (!in->fn) {
+			if (in->report)
+				diag_error(in->c->diag, s->loc,
+					   "'return' outside a function (use 'next' to leave a probe)");
+			break;
+		}
+		if (s->a) {
+			enum tap_type t = infer_expr(in, s->a);
+
+			if (t == TYPE_UNKNOWN)
+				unify(in, s->a, in->fn->ret);
+			else
+				set_ret_type(in, in->fn, t, s->a);
+		}
+		break;
+	case AST_DELETE:
+		if (s->a->kind == AST_INDEX)
+			infer_expr(in, s->a);
+		break;
+	case AST_TRY:
+		infer_stmt(in, s->a);
+		if (s->b && s->b->sym)
+			set_sym_type(in, s->b->sym, TYPE_STRING, s->b);
+		infer_stmt(in, s->c);
+		break;
+	default:
+		break;
+	}
+}
+
+static void infer_pass(struct infer *in)
+{
+	struct program *p = in->c->prog;
+
+	for (size_t i = 0; i < p->nhandlers; i++) {
+		in->h = &p->handlers[i];
+		in->fn = NULL;
+		if (in->h->probe->b)
+			infer_cond(in, in->h->probe->b);
+		infer_stmt(in, in->h->probe->c);
+	}
+	in->h = NULL;
+	for (size_t i = 0; i < p->nfunctions; i++) {
+		in->fn = p->functions[i];
+		if (in->fn->body->kind == AST_BLOCK)
+			infer_stmt(in, in->fn->body);
+	}
+	in->fn = NULL;
+}
+
+static void report_unknown_types(struct compile *c)
+{
+	struct program *p = c->prog;
+
+	for (size_t i = 0; i < p->nglobals; i++) {
+		struct symbol *s = p->globals[i];
+
+		if (s->type == TYPE_UNKNOWN)
+			diag_error(c->diag, s->decl->loc,
+				   "cannot tell the type of global '%s': it is never given a value",
+				   s->name);
+	}
+	for (size_t i = 0; i < p->nfunctions; i++) {
+		struct symbol *fn = p->functions[i];
+
+		for (int j = 0; j < fn->nparams; j++)
+			if (fn->params[j]->type == TYPE_UNKNOWN)
+				diag_error(c->diag, fn->params[j]->decl->loc,
+					   "cannot tell the type of parameter '%s'; declare it: %s:long",
+					   fn->params[j]->name, fn->params[j]->name);
+		if (fn->ret == TYPE_UNKNOWN)
+			fn->ret = TYPE_VOID;
+	}
+}
+
+int sema_infer(struct compile *c)
+{
+	struct infer in = { .c = c };
+
+	for (int i = 0; i < 32; i++) {
+		in.changed = false;
+		infer_pass(&in);
+		if (!in.changed)
+			break;
+	}
+	report_unknown_types(c);
+	in.report = true;
+	infer_pass(&in);
+	return c->diag->errors ? -EINVAL : 0;
+}

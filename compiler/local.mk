@@ -1,0 +1,13 @@
+# compiler/: semantic checks, providers, lowering, plans -> libcompiler.a
+noinst_LIBRARIES += compiler/libcompiler.a
+compiler_libcompiler_a_SOURCES = compiler/compiler.h \
+	compiler/compile_internal.h compiler/symbol.h compiler/compile.c \
+	compiler/sema.c compiler/bind.c compiler/infer.c compiler/lower.c \
+	compiler/builtins.c compiler/builtins.h compiler/format.c \
+	compiler/format.h compiler/plan.c compiler/plan.h \
+	compiler/probe_def.c compiler/probe_def.h compiler/target.c \
+	compiler/target.h compiler/elfsym.c compiler/elfsym.h \
+	compiler/provider_basic.c compiler/provider_tracepoint.c \
+	compiler/provider_uprobe.c
+compiler_libcompiler_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBELF_CFLAGS)
+COMPILER_LIBS = compiler/libcompiler.a lang/liblang.a $(LIBELF_LIBS)

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "probe_def.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool probe_def_is_dynamic(const struct probe_def *d)
+{
+	return d->kind != PROBE_DEF_TRACEPOINT;
+}
+
+static void put_place(FILE *f, const struct probe_def *d)
+{
+	switch (d->kind) {
+	case PROBE_DEF_UPROBE:
+	case PROBE_DEF_URETPROBE:
+		fprintf(f, "%s:0x%" PRIx64, d->target, d->offset);
+		if (d->ref_ctr)
+			fprintf(f, "(0x%" PRIx64 ")", d->ref_ctr);
+		break;
+	case PROBE_DEF_KPROBE:
+	case PROBE_DEF_KRETPROBE:
+		fputs(d->target, f);
+		if (d->offset)
+			fprintf(f, "+%" PRIu64, d->offset);
+		break;
+	case PROBE_DEF_EPROBE:
+		fputs(d->target, f);
+		break;
+	case PROBE_DEF_TRACEPOINT:
+		break;
+	}
+}
+
+static char prefix_of(const struct probe_def *d)
+{
+	switch (d->kind) {
+	case PROBE_DEF_URETPROBE:
+	case PROBE_DEF_KRETPROBE:
+		return 'r';
+	case PROBE_DEF_EPROBE:
+		return 'e';
+	default:
+		return 'p';
+	}
+}
+
+char *probe_def_format(const struct probe_def *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fputc(prefix_of(d), f);
+	if (d->kind == PROBE_DEF_KRETPROBE && d->maxactive)
+		fprintf(f, "%u", d->maxactive);
+	fprintf(f, ":%s/%s ", d->system, d->event);
+	put_place(f, d);
+	for (size_t i = 0; i < d->nfetch; i++) {
+		const struct probe_fetch *a = &d->fetch[i];
+
+		fprintf(f, " %s=%s", a->name, a->arg);
+		if (a->type)
+			fprintf(f, ":%s", a->type);
+	}
+	if (fclose(f))
+		return NULL;
+	return buf;
+}
+
+void probe_def_release(struct probe_def *d)
+{
+	for (size_t i = 0; i < d->nfetch; i++) {
+		free(d->fetch[i].name);
+		free(d->fetch[i].arg);
+		free(d->fetch[i].type);
+	}
+	free(d->fetch);
+	free(d->system);
+	free(d->event);
+	free(d->target);
+	free(d->filter);
+	free(d->trigger);
+	memset(d, 0, sizeof(*d));
+}

@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "loop.h"
+
+#include <errno.h>
+#include <event-parse.h>
+#include <inttypes.h>
+#include <kbuffer.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime.h"
+#include "tfb.h"
+
+/* an idle reader looks at the buffers this often (ms) */
+#define LOOP_IDLE_MS 100
+/* pages read from one CPU before handling them, so no CPU starves */
+#define LOOP_BATCH_PAGES 256
+/* how often the per-CPU drop counters are checked (ns) */
+#define LOOP_STATS_NS 1000000000ull
+
+struct cpu_reader {
+	int fd;
+	int cpu;
+	struct kbuffer *kb;
+	void **pages;	/* FIFO of full pages read from the kernel */
+	size_t head, count, cap;
+	void **free_pages;
+	size_t nfree;
+	void *loaded;	/* the page kb holds, or NULL */
+	bool has_cur;
+	void *cur;
+	uint64_t cur_ts;
+	uint64_t missed;	/* from page headers (overwrite mode) */
+	uint64_t dropped_seen;	/* from the stats file (discard mode) */
+	bool unknown_loss;
+};
+
+struct loop {
+	struct rt *rt;
+	struct tep_handle *tep;
+	struct loop_opts o;
+	struct cpu_reader *cpus;
+	int ncpus;
+	int page_size;
+	int child_status;
+	bool child_done;
+	uint64_t next_stats;
+};
+
+static void *page_get(struct loop *lp, struct cpu_reader *c)
+{
+	if (c->nfree)
+		return c->free_pages[--c->nfree];
+	return malloc((size_t)lp->page_size);
+}
+
+static void page_put(struct cpu_reader *c, void *page)
+{
+	void **v;
+
+	if (c->nfree == c->cap) {
+		free(page);
+		return;
+	}
+	v = c->free_pages;
+	v[c->nfree++] = page;
+}
+
+static int queue_push(struct cpu_reader *c, void *page)
+{
+	if (c->count == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		void **v = malloc(cap * sizeof(*v));
+		void **fp = realloc(c->free_pages, cap * sizeof(*fp));
+
+		if (!v || !fp) {
+			free(v);
+			if (fp)
+				c->free_pages = fp;
+			return -ENOMEM;
+		}
+		for (size_t i = 0; i < c->count; i++)
+			v[i] = c->pages[(c->head + i) % c->cap];
+		free(c->pages);
+		c->pages = v;
+		c->free_pages = fp;
+		c->head = 0;
+		c->cap = cap;
+	}
+	c->pages[(c->head + c->count) % c->cap] = page;
+	c->count++;
+	return 0;
+}
+
+static void *queue_pop(struct cpu_reader *c)
+{
+	void *p;
+
+	if (!c->count)
+		return NULL;
+	p = c->pages[c->head];
+	c->head = (c->head + 1) % c->cap;
+	c->count--;
+	return p;
+}
+
+int loop_open(struct rt *rt, struct tep_handle *tep, const struct loop_opts *o,
+	      struct loop **out)
+{
+	struct loop *lp = calloc(1, sizeof(*lp));
+	enum kbuffer_long_size ls;
+	enum kbuffer_endian en;
+
+	if (!lp)
+		return -ENOMEM;
+	lp->rt = rt;
+	lp->tep = tep;
+	lp->o = *o;
+	if (!lp->o.log)
+		lp->o.log = stderr;
+	if (!lp->o.prog)
+		lp->o.prog = "tapc";
+	*out = lp;
+	if (!o->instance)
+		return 0;
+	lp->ncpus = tfb_ncpus();
+	lp->page_size = tfb_subbuf_size(o->instance);
+	lp->cpus = calloc((size_t)lp->ncpus, sizeof(*lp->cpus));
+	if (!lp->cpus)
+		return -ENOMEM;
+	ls = tep_get_header_page_size(tep) == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4;
+	en = tep_is_file_bigendian(tep) ? KBUFFER_ENDIAN_BIG : KBUFFER_ENDIAN_LITTLE;
+	for (int i = 0; i < lp->ncpus; i++) {
+		struct cpu_reader *c = &lp->cpus[i];
+
+		c->cpu = i;
+		c->fd = tfb_open_cpu_raw(o->instance, i);
+		c->kb = kbuffer_alloc(ls, en);
+		if (!c->kb)
+			return -ENOMEM;
+		/* a CPU that is not possible has no buffer: skip it */
+		if (c->fd < 0 && c->fd != -ENOENT)
+			return c->fd;
+	}
+	return 0;
+}
+
+void loop_free(struct loop *lp)
+{
+	if (!lp)
+		return;
+	for (int i = 0; i < lp->ncpus; i++) {
+		struct cpu_reader *c = &lp->cpus[i];
+		void *p;
+
+		while ((p = queue_pop(c)))
+			free(p);
+		for (size_t j = 0; j < c->nfree; j++)
+			free(c->free_pages[j]);
+		free(c->loaded);
+		free(c->pages);
+		free(c->free_pages);
+		if (c->kb)
+			kbuffer_free(c->kb);
+		if (c->fd >= 0)
+			close(c->fd);
+	}
+	free(lp->cpus);
+	free(lp);
+}
+
+/* reads what the kernel has for one CPU, up to a batch; returns pages read */
+static int fill_cpu(struct loop *lp, struct cpu_reader *c)
+{
+	int n = 0;
+
+	while (c->fd >= 0 && n < LOOP_BATCH_PAGES) {
+		void *page = page_get(lp, c);
+		ssize_t r;
+
+		if (!page)
+			break;
+		r = read(c->fd, page, (size_t)lp->page_size);
+		if (r <= 0) {
+			page_put(c, page);
+			break;
+		}
+		if (r < lp->page_size)
+			memset((char *)page + r, 0, (size_t)(lp->page_size - r));
+		if (queue_push(c, page)) {
+			free(page);
+			break;
+		}
+		n++;
+	}
+	return n;
+}
+
+static int fill_all(struct loop *lp)
+{
+	int n = 0;
+
+	for (int i = 0; i < lp->ncpus; i++)
+		n += fill_cpu(lp, &lp->cpus[i]);
+	return n;
+}
+
+static void note_missed(struct loop *lp, struct cpu_reader *c, long long missed)
+{
+	if (missed < 0) {
+		if (!c->unknown_loss)
+			fprintf(lp->o.log,
+				"%s: events were lost on CPU %d (the ring buffer was overwritten)\n",
+				lp->o.prog, c->cpu);
+		c->unknown_loss = true;
+		return;
+	}
+	c->missed += (uint64_t)missed;
+	fprintf(lp->o.log, "%s: lost %lld events on CPU %d (ring buffer overrun)\n",
+		lp->o.prog, missed, c->cpu);
+}
+
+/* makes the CPU's next record current; false when it has none */
+static bool cpu_peek(struct loop *lp, struct cpu_reader *c)
+{
+	while (!c->has_cur) {
+		if (c->loaded) {
+			unsigned long long ts;
+			void *d = kbuffer_read_event(c->kb, &ts);
+
+			if (d) {
+				c->cur = d;
+				c->cur_ts = ts;
+				c->has_cur = true;
+				return true;
+			}
+			page_put(c, c->loaded);
+			c->loaded = NULL;
+		}
+		c->loaded = queue_pop(c);
+		if (!c->loaded)
+			return false;
+		if (kbuffer_load_subbuffer(c->kb, c->loaded) < 0) {
+			page_put(c, c->loaded);
+			c->loaded = NULL;
+			continue;
+		}
+		if (kbuffer_missed_events(c->kb))
+			note_missed(lp, c, kbuffer_missed_events(c->kb));
+	}
+	return true;
+}
+
+/* hands records to the runtime in timestamp order, up to @limit */
+static void dispatch(struct loop *lp, uint64_t limit)
+{
+	for (;;) {
+		struct cpu_reader *best = NULL;
+
+		for (int i = 0; i < lp->ncpus; i++) {
+			struct cpu_reader *c = &lp->cpus[i];
+
+			if (!cpu_peek(lp, c) || c->cur_ts > limit)
+				continue;
+			if (!best || c->cur_ts < best->cur_ts)
+				best = c;
+		}
+		if (!best)
+			return;
+		rt_handle_record(lp->rt, best->cpu, best->cur_ts, best->cur,
+				 kbuffer_event_size(best->kb));
+		kbuffer_next_event(best->kb, NULL);
+		best->has_cur = false;
+		if (rt_should_stop(lp->rt))
+			return;
+	}
+}
+
+static uint64_t mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* the discard-mode drop counters only live in per_cpu/cpuN/stats */
+static void check_drops(struct loop *lp)
+{
+	for (int i = 0; i < lp->ncpus; i++) {
+		struct cpu_reader *c = &lp->cpus[i];
+		struct tfb_cpu_stats st;
+
+		if (c->fd < 0 || tfb_cpu_stats(lp->o.instance, i, &st))
+			continue;
+		if (st.dropped > c->dropped_seen) {
+			fprintf(lp->o.log,
+				"%s: dropped %" PRIu64 " events on CPU %d: the buffer was full (raise -s)\n",
+				lp->o.prog, st.dropped - c->dropped_seen, i);
+			c->dropped_seen = st.dropped;
+		}
+	}
+}
+
+/* one round: read, hand over what is complete, returns pages read */
+static int round_once(struct loop *lp)
+{
+	/*
+	 * With the mono clock, a record stamped before t0 on any CPU is in
+	 * its buffer by the time we read it, so everything up to t0 can be
+	 * merged in order; later records wait for the next round.
+	 */
+	uint64_t t0 = lp->o.clock_mono ? mono_now() : UINT64_MAX;
+	int n = fill_all(lp);
+
+	dispatch(lp, t0);
+	return n;
+}
+
+static enum loop_stop handle_signals(struct loop *lp, bool *stop)
+{
+	struct signalfd_siginfo si;
+
+	*stop = false;
+	while (lp->o.signal_fd >= 0 &&
+	       read(lp->o.signal_fd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGINT:
+		case SIGTERM:
+		case SIGHUP:
+			*stop = true;
+			return LOOP_STOP_SIGNAL;
+		case SIGQUIT:
+			*stop = true;
+			return LOOP_STOP_DETACH;
+		default:
+			break;
+		}
+	}
+	if (lp->o.child > 0 && !lp->child_done) {
+		int status;
+		pid_t r = waitpid(lp->o.child, &status, WNOHANG);
+
+		if (r == lp->o.child) {
+			lp->child_done = true;
+			lp->child_status = WIFEXITED(status) ? WEXITSTATUS(status) :
+							       128 + WTERMSIG(status);
+			*stop = true;
+			return LOOP_STOP_CHILD;
+		}
+	}
+	return LOOP_STOP_EXIT;
+}
+
+static int poll_timeout(struct loop *lp)
+{
+	uint64_t next = rt_next_timer(lp->rt), now = mono_now();
+	int ms = LOOP_IDLE_MS;
+
+	if (next != UINT64_MAX) {
+		uint64_t wait = next > now ? (next - now + 999999) / 1000000 : 0;
+
+		if (wait < (uint64_t)ms)
+			ms = (int)wait;
+	}
+	return ms;
+}
+
+static void wait_for_work(struct loop *lp)
+{
+	struct pollfd fds[1 + 256];
+	int n = 0;
+
+	if (lp->o.signal_fd >= 0)
+		fds[n++] = (struct pollfd){ .fd = lp->o.signal_fd, .events = POLLIN };
+	for (int i = 0; i < lp->ncpus && n < (int)(sizeof(fds) / sizeof(fds[0])); i++)
+		if (lp->cpus[i].fd >= 0)
+			fds[n++] = (struct pollfd){ .fd = lp->cpus[i].fd, .events = POLLIN };
+	poll(fds, (nfds_t)n, poll_timeout(lp));
+}
+
+enum loop_stop loop_run(struct loop *lp)
+{
+	for (;;) {
+		enum loop_stop why;
+		bool stop;
+		int pages = round_once(lp);
+		uint64_t now = mono_now();
+
+		if (rt_should_stop(lp->rt))
+			return LOOP_STOP_EXIT;
+		if (rt_next_timer(lp->rt) <= now) {
+			rt_run_timers(lp->rt, now);
+			if (rt_should_stop(lp->rt))
+				return LOOP_STOP_EXIT;
+		}
+		if (lp->o.instance && now >= lp->next_stats) {
+			check_drops(lp);
+			lp->next_stats = now + LOOP_STATS_NS;
+		}
+		why = handle_signals(lp, &stop);
+		if (stop)
+			return why;
+		if (pages < LOOP_BATCH_PAGES / 2) {
+			rt_flush(lp->rt);
+			wait_for_work(lp);
+		}
+	}
+}
+
+void loop_drain(struct loop *lp)
+{
+	while (!rt_should_stop(lp->rt)) {
+		int n = fill_all(lp);
+
+		dispatch(lp, UINT64_MAX);
+		if (!n)
+			break;
+	}
+	if (!rt_should_stop(lp->rt))
+		dispatch(lp, UINT64_MAX);
+}
+
+int loop_child_status(const struct loop *lp)
+{
+	return lp->child_status;
+}
+
+uint64_t loop_report_loss(struct loop *lp)
+{
+	uint64_t total = 0;
+	char detail[1024] = "";
+	size_t off = 0;
+
+	for (int i = 0; i < lp->ncpus; i++) {
+		struct tfb_cpu_stats st;
+		uint64_t lost;
+
+		if (lp->cpus[i].fd < 0 || tfb_cpu_stats(lp->o.instance, i, &st))
+			continue;
+		/* overrun counts what overwrite mode threw away; dropped
+		 * what discard mode refused */
+		lost = st.overrun + st.dropped;
+		if (lp->cpus[i].missed > lost)
+			lost = lp->cpus[i].missed;
+		if (!lost)
+			continue;
+		total += lost;
+		off += (size_t)snprintf(detail + off, sizeof(detail) - off,
+					"%scpu%d %" PRIu64, off ? ", " : "", i, lost);
+		if (off >= sizeof(detail))
+			off = sizeof(detail) - 1;
+	}
+	if (total)
+		fprintf(lp->o.log,
+			"%s: WARNING: %" PRIu64 " events were lost (%s); give each CPU a larger buffer with -s MB\n",
+			lp->o.prog, total, detail);
+	return total;
+}

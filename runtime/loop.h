@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef TAP_LOOP_H
+#define TAP_LOOP_H
+
+/*
+ * The event loop: reads every CPU's ring buffer of an instance, merges
+ * the records by timestamp and hands them to the runtime; runs timers;
+ * stops on signals, exit(), a run-time error or the end of a command.
+ * Loss is reported as it is seen and summed up at the end.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+struct rt;
+struct tep_handle;
+struct loop;
+
+struct loop_opts {
+	const char *instance;	/* NULL: no kernel events (begin/timers only) */
+	bool clock_mono;	/* the instance uses the mono clock */
+	int signal_fd;	/* signalfd for INT, TERM, CHLD, QUIT, ...; -1: none */
+	pid_t child;	/* stop when this child exits (-c); 0: none */
+	FILE *log;	/* where loss and progress lines go (stderr) */
+	const char *prog;	/* "tapc" in those lines */
+};
+
+enum loop_stop {
+	LOOP_STOP_EXIT,	/* exit() or a run-time error */
+	LOOP_STOP_SIGNAL,	/* SIGINT or SIGTERM */
+	LOOP_STOP_CHILD,	/* the -c command ended */
+	LOOP_STOP_DETACH,	/* SIGQUIT */
+	LOOP_STOP_ERROR,	/* reading failed */
+};
+
+int loop_open(struct rt *rt, struct tep_handle *tep,
+	      const struct loop_opts *o, struct loop **out);
+void loop_free(struct loop *lp);
+
+/* Runs until a stop condition; returns why. */
+enum loop_stop loop_run(struct loop *lp);
+
+/* Reads and handles everything the buffers still hold (after tracing
+ * stopped). */
+void loop_drain(struct loop *lp);
+
+/* Exit status of the -c child, once it ended. */
+int loop_child_status(const struct loop *lp);
+
+/* Prints the loss summary (per CPU) if anything was lost; returns the
+ * number of events lost. */
+uint64_t loop_report_loss(struct loop *lp);
+
+#endif

@@ -1,0 +1,663 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The runtime's frame: globals, the probes and their bound fields, context
+ * values read from records, and running handlers for events, timers,
+ * begin and end.
+ */
+#include <errno.h>
+#include <event-parse.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "builtins.h"
+#include "rt.h"
+
+#define LOCAL_POOL_SIZE 4096
+
+/* --- setup ------------------------------------------------------------------ */
+
+/* which histograms each statistics global collects, from its @hist_* uses */
+static bool note_hist(struct ast *n, void *arg)
+{
+	struct rt *rt = arg;
+	const struct ast *var;
+	struct stats_shape *sh;
+
+	if (n->kind != AST_AT_CALL || !n->a || strncmp(n->name, "@hist_", 6))
+		return true;
+	var = n->a->kind == AST_INDEX ? n->a->a : n->a;
+	if (!var->sym || var->sym->kind != SYM_GLOBAL)
+		return true;
+	sh = &rt->globals[var->sym->slot].shape;
+	if (!strcmp(n->name, "@hist_log")) {
+		sh->log = true;
+	} else if (ast_list_len(n->a) == 4) {
+		const struct ast *lo = n->a->next, *hi = lo->next, *step = hi->next;
+
+		if (lo->kind == AST_NUM && hi->kind == AST_NUM &&
+		    step->kind == AST_NUM && step->num > 0 && hi->num > lo->num) {
+			sh->linear = true;
+			sh->lo = lo->num;
+			sh->hi = hi->num;
+			sh->step = step->num;
+		}
+	}
+	return true;
+}
+
+static void globals_init(struct rt *rt)
+{
+	const struct program *p = rt->prog;
+
+	for (size_t i = 0; i < p->nglobals; i++) {
+		const struct symbol *s = p->globals[i];
+		struct rt_global *g = &rt->globals[i];
+
+		g->type = s->type;
+		g->is_array = s->nkeys > 0;
+		if (s->decl->a && s->decl->a->kind == AST_NUM)
+			g->n = s->decl->a->num;
+		else if (s->decl->a && s->decl->a->kind == AST_STR)
+			g->s = strndup(s->decl->a->str, s->decl->a->len);
+		if (g->s)
+			g->slen = strlen(g->s);
+	}
+	for (size_t i = 0; i < p->nhandlers; i++)
+		ast_walk(p->handlers[i].probe, note_hist, rt);
+	for (size_t i = 0; i < p->nfunctions; i++)
+		ast_walk(p->functions[i]->body, note_hist, rt);
+	for (size_t i = 0; i < p->nglobals; i++) {
+		const struct symbol *s = p->globals[i];
+		struct rt_global *g = &rt->globals[i];
+
+		if (g->is_array)
+			map_init(&g->map, s->type, s->nkeys, s->key_types,
+				 s->maxsize > 0 ? s->maxsize : p->limits.maxmapentries,
+				 s->wrap, &g->shape);
+	}
+}
+
+int rt_create(const struct program *p, struct output *out, struct rt **out_rt)
+{
+	struct rt *rt = calloc(1, sizeof(*rt));
+
+	if (!rt)
+		return -ENOMEM;
+	rt->prog = p;
+	rt->out = out;
+	rt->target_pid = p->target_pid;
+	rt->self = getpid();
+	rt->globals = calloc(p->nglobals + 1, sizeof(*rt->globals));
+	rt->probes = calloc(p->ndprobes + 1, sizeof(*rt->probes));
+	rt->local_pool = calloc(LOCAL_POOL_SIZE, sizeof(*rt->local_pool));
+	rt->tasks = task_cache_alloc();
+	if (!rt->globals || !rt->probes || !rt->local_pool || !rt->tasks) {
+		rt_free(rt);
+		return -ENOMEM;
+	}
+	rt->local_pool_size = LOCAL_POOL_SIZE;
+	rt->nprobes = p->ndprobes;
+	rt->id_task_fork = rt->id_task_exec = rt->id_task_rename = -1;
+	for (size_t i = 0; i < p->ndprobes; i++) {
+		rt->probes[i].dp = p->dprobes[i];
+		rt->probes[i].h = &p->handlers[p->dprobes[i]->handler];
+	}
+	scratch_init(&rt->scratch);
+	globals_init(rt);
+	*out_rt = rt;
+	return 0;
+}
+
+static bool free_regex(struct ast *n, void *arg)
+{
+	(void)arg;
+	if (n->kind == AST_REGEX && n->aux) {
+		regfree(n->aux);
+		free(n->aux);
+		n->aux = NULL;
+	}
+	return true;
+}
+
+void rt_free(struct rt *rt)
+{
+	if (!rt)
+		return;
+	for (size_t i = 0; rt->globals && i < rt->prog->nglobals; i++) {
+		struct rt_global *g = &rt->globals[i];
+
+		if (g->is_array)
+			map_release(&g->map);
+		stats_release(&g->st);
+		free(g->s);
+	}
+	for (size_t i = 0; rt->probes && i < rt->nprobes; i++)
+		free(rt->probes[i].fields);
+	for (size_t i = 0; rt->local_pool && i < rt->local_pool_size; i++)
+		free(rt->local_pool[i].buf);
+	for (size_t i = 0; i < rt->prog->nhandlers; i++)
+		ast_walk(rt->prog->handlers[i].probe, free_regex, NULL);
+	for (size_t i = 0; i < rt->prog->nfunctions; i++)
+		ast_walk(rt->prog->functions[i]->body, free_regex, NULL);
+	scratch_release(&rt->scratch);
+	task_cache_free(rt->tasks);
+	free(rt->by_id);
+	free(rt->local_pool);
+	free(rt->probes);
+	free(rt->globals);
+	free(rt);
+}
+
+void rt_set_clock_offset(struct rt *rt, int64_t offset)
+{
+	rt->realtime_offset = offset;
+}
+
+/* --- binding events ------------------------------------------------------------- */
+
+static int bind_field(struct rt_field *f, const struct ctx_binding *b,
+		      struct tep_event *ev, struct diag *d)
+{
+	struct tep_format_field *tf;
+
+	f->kind = b->kind;
+	f->type = b->type;
+	f->missing = b->missing;
+	f->width = b->width;
+	f->is_signed = b->is_signed;
+	f->str = b->str;
+	f->num = b->num;
+	if (b->missing || (b->kind != BIND_FIELD && b->kind != BIND_USER_READ))
+		return 0;
+	tf = tep_find_field(ev, b->field);
+	if (!tf) {
+		diag_error(d, SRC_NO_RANGE, "event %s:%s has no field '%s'",
+			   ev->system, ev->name, b->field);
+		return -EINVAL;
+	}
+	f->offset = tf->offset;
+	f->size = tf->size;
+	f->data_loc = tf->flags & TEP_FIELD_IS_DYNAMIC;
+	if (f->width == 0 || f->width > (unsigned)tf->size)
+		f->width = (unsigned)tf->size;
+	return 0;
+}
+
+static int add_to_id(struct rt *rt, struct rt_probe *p, int id)
+{
+	if (!rt->by_id || id > rt->max_id) {
+		size_t old = rt->by_id ? (size_t)rt->max_id + 1 : 0;
+		struct rt_probe **v = realloc(rt->by_id, (size_t)(id + 1) * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		memset(v + old, 0, ((size_t)id + 1 - old) * sizeof(*v));
+		rt->by_id = v;
+		rt->max_id = id;
+	}
+	/* keep probes in script order for the same event */
+	if (!rt->by_id[id]) {
+		rt->by_id[id] = p;
+	} else {
+		struct rt_probe *t = rt->by_id[id];
+
+		while (t->next)
+			t = t->next;
+		t->next = p;
+	}
+	return 0;
+}
+
+static int bind_probe(struct rt *rt, struct rt_probe *p, struct tep_handle *tep,
+		      struct diag *d)
+{
+	const struct probe_def *def = &rt->prog->plan->defs[p->dp->def_index];
+	const struct handler *h = p->h;
+	int err = 0;
+
+	p->event = tep_find_event_by_name(tep, def->system, def->event);
+	if (!p->event) {
+		diag_error(d, def->loc, "the kernel has no event %s:%s", def->system,
+			   def->event);
+		return -EINVAL;
+	}
+	p->fields = calloc((size_t)h->nctx + 1, sizeof(*p->fields));
+	if (!p->fields)
+		return -ENOMEM;
+	for (int i = 0; i < h->nctx && !err; i++)
+		err = bind_field(&p->fields[i], &p->dp->ctx[i], p->event, d);
+	return err ? err : add_to_id(rt, p, p->event->id);
+}
+
+static int helper_id(struct tep_handle *tep, const char *sys, const char *name)
+{
+	struct tep_event *ev = tep_find_event_by_name(tep, sys, name);
+
+	return ev ? ev->id : -1;
+}
+
+int rt_bind_events(struct rt *rt, struct tep_handle *tep, struct diag *d)
+{
+	int err = 0;
+
+	rt->tep = tep;
+	task_cache_set_tep(rt->tasks, tep);
+	for (size_t i = 0; i < rt->nprobes && !err; i++)
+		if (rt->probes[i].dp->def_index >= 0)
+			err = bind_probe(rt, &rt->probes[i], tep, d);
+	if (rt->prog->uses_task_info) {
+		rt->id_task_fork = helper_id(tep, "sched", "sched_process_fork");
+		rt->id_task_exec = helper_id(tep, "sched", "sched_process_exec");
+		rt->id_task_rename = helper_id(tep, "task", "task_rename");
+	}
+	return err;
+}
+
+bool rt_wants_event(const struct rt *rt, int id)
+{
+	return (id >= 0 && id <= rt->max_id && rt->by_id && rt->by_id[id]) ||
+	       id == rt->id_task_fork || id == rt->id_task_exec ||
+	       id == rt->id_task_rename;
+}
+
+/* --- reading records ---------------------------------------------------------- */
+
+static uint64_t read_raw(const unsigned char *p, int size)
+{
+	uint64_t v = 0;
+
+	switch (size) {
+	case 1: return p[0];
+	case 2: { uint16_t t; memcpy(&t, p, 2); return t; }
+	case 4: { uint32_t t; memcpy(&t, p, 4); return t; }
+	default: memcpy(&v, p, size < 8 ? (size_t)size : 8); return v;
+	}
+}
+
+/* the value as its C type says: an int in an 8-byte slot is an int */
+static int64_t field_number(const struct rt_event *ev, const struct rt_field *f)
+{
+	uint64_t v;
+	unsigned bits = f->width * 8;
+
+	if (f->offset + f->size > ev->size)
+		return 0;
+	v = read_raw(ev->data + f->offset, f->size);
+	if (bits >= 64)
+		return (int64_t)v;
+	v &= ((uint64_t)1 << bits) - 1;
+	if (f->is_signed && (v >> (bits - 1)))
+		v |= ~(((uint64_t)1 << bits) - 1);
+	return (int64_t)v;
+}
+
+static struct sv field_string(const struct rt_event *ev, const struct rt_field *f)
+{
+	const char *p;
+	size_t len;
+
+	if (f->offset + f->size > ev->size)
+		return SV_EMPTY;
+	if (f->data_loc) {
+		uint32_t loc;
+
+		memcpy(&loc, ev->data + f->offset, 4);
+		if ((loc & 0xffff) + (loc >> 16) > (uint32_t)ev->size)
+			return SV_EMPTY;
+		p = (const char *)ev->data + (loc & 0xffff);
+		len = loc >> 16;
+	} else {
+		p = (const char *)ev->data + f->offset;
+		len = (size_t)f->size;
+	}
+	return sv_from(p, strnlen(p, len));
+}
+
+static const struct rt_field *field_of(struct exec *x, const struct ast *e)
+{
+	if (!x->probe || !x->probe->fields || e->slot < 0)
+		return NULL;
+	return &x->probe->fields[e->slot];
+}
+
+bool ctx_defined(struct exec *x, const struct ast *e)
+{
+	const struct rt_field *f;
+
+	if (!(e->flags & AST_CTX))
+		return true;
+	f = field_of(x, e);
+	return f && !f->missing;
+}
+
+int64_t ctx_num(struct exec *x, const struct ast *e)
+{
+	const struct rt_field *f = field_of(x, e);
+
+	if (!f || f->missing)
+		return 0;
+	switch (f->kind) {
+	case BIND_FIELD:
+		return field_number(x->ev, f);
+	case BIND_CONST_NUM:
+		return f->num;
+	default:
+		return 0;
+	}
+}
+
+static struct sv read_user_memory(struct exec *x, uint64_t addr)
+{
+	size_t max = (size_t)x->rt->prog->limits.maxstringlen;
+	char *buf = scratch_alloc(&x->rt->scratch, max + 1);
+	int pid = task_lookup(x->rt->tasks, x->ev->tid)->tgid;
+	size_t got = 0;
+
+	if (!buf)
+		return SV_EMPTY;
+	while (got < max) {
+		size_t chunk = 4096 - ((addr + got) & 4095);
+		struct iovec l, r;
+		ssize_t n;
+
+		if (chunk > max - got)
+			chunk = max - got;
+		l.iov_base = buf + got;
+		l.iov_len = chunk;
+		r.iov_base = (void *)(uintptr_t)(addr + got);
+		r.iov_len = chunk;
+		n = process_vm_readv(pid, &l, 1, &r, 1, 0);
+		if (n <= 0)
+			break;
+		if (memchr(buf + got, '\0', (size_t)n))
+			return sv_from(buf, strlen(buf));
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	if (!got)
+		x->rt->user_read_failures++;
+	return sv_from(buf, got);
+}
+
+/* $$parms: "name=0x1 name2=\"text\"" like SystemTap */
+static struct sv format_fields(struct exec *x, bool argstr)
+{
+	struct tep_event *ev = x->probe->event;
+	struct strbuf sb;
+	struct sv v;
+
+	strbuf_init(&sb);
+	for (struct tep_format_field *tf = ev->format.fields; tf; tf = tf->next) {
+		struct rt_field f = { .kind = BIND_FIELD, .offset = tf->offset,
+				      .size = tf->size, .width = (unsigned)tf->size,
+				      .data_loc = tf->flags & TEP_FIELD_IS_DYNAMIC };
+		char num[40];
+
+		if (!strcmp(tf->name, "__syscall_nr"))
+			continue;
+		if (sb.len)
+			strbuf_add(&sb, argstr ? ", " : " ", argstr ? 2 : 1);
+		if (!argstr) {
+			strbuf_add(&sb, tf->name, strlen(tf->name));
+			strbuf_add(&sb, "=", 1);
+		}
+		if (tf->flags & TEP_FIELD_IS_STRING) {
+			struct sv s = field_string(x->ev, &f);
+
+			strbuf_add(&sb, "\"", 1);
+			strbuf_add(&sb, s.p, s.n);
+			strbuf_add(&sb, "\"", 1);
+			continue;
+		}
+		if (argstr && !(tf->flags & TEP_FIELD_IS_POINTER) && !strchr(tf->type, '*'))
+			snprintf(num, sizeof(num), "%" PRId64, field_number(x->ev, &f));
+		else
+			snprintf(num, sizeof(num), "0x%" PRIx64, (uint64_t)field_number(x->ev, &f));
+		strbuf_add(&sb, num, strlen(num));
+	}
+	v = scratch_copy(&x->rt->scratch, sv_from(sb.buf ? sb.buf : "", sb.len));
+	strbuf_release(&sb);
+	return v;
+}
+
+struct sv ctx_str(struct exec *x, const struct ast *e)
+{
+	const struct rt_field *f = field_of(x, e);
+
+	if (!f || f->missing)
+		return SV_EMPTY;
+	switch (f->kind) {
+	case BIND_FIELD:
+		return field_string(x->ev, f);
+	case BIND_CONST_STR:
+		return sv_from(f->str, strlen(f->str));
+	case BIND_USER_READ:
+		return read_user_memory(x, (uint64_t)field_number(x->ev, f) + (uint64_t)f->num);
+	case BIND_PARMS:
+		return format_fields(x, false);
+	case BIND_ARGSTR:
+		return format_fields(x, true);
+	default:
+		return SV_EMPTY;
+	}
+}
+
+/* --- running handlers ----------------------------------------------------------- */
+
+static void report_error(struct rt *rt);
+
+static void run_probe(struct rt *rt, const struct rt_probe *p,
+		      const struct rt_event *ev)
+{
+	struct exec x = { .rt = rt, .ev = ev, .probe = p };
+	const struct dprobe *dp = p->dp;
+	struct ast *body = dp->probe->c->a;
+
+	rt->actions = 0;
+	rt->local_pool_used = 0;
+	x.locals = rt->local_pool;
+	x.nlocals = p->h->nlocals;
+	if (x.nlocals > (int)rt->local_pool_size / 2) {
+		snprintf(rt->errmsg, sizeof(rt->errmsg), "too many local variables");
+		rt->errors++;
+		return;
+	}
+	for (int i = 0; i < x.nlocals; i++) {
+		x.locals[i].n = 0;
+		x.locals[i].s = SV_EMPTY;
+	}
+	rt->local_pool_used = (size_t)x.nlocals;
+	if (dp->probe->b && !dp->cond_in_kernel && !eval_num(&x, dp->probe->b))
+		goto out;
+	/* the kernel filter already did the leading "if (c) next" */
+	if (dp->first_next_in_kernel && body)
+		body = body->next;
+	ast_foreach_child(s, body)
+		if (exec_stmt(&x, s) != FLOW_NORMAL)
+			break;
+out:
+	if (x.failed)
+		report_error(rt);
+	scratch_reset(&rt->scratch);
+}
+
+static void run_kind(struct rt *rt, enum dprobe_kind kind)
+{
+	for (size_t i = 0; i < rt->nprobes && !rt->error_stop; i++)
+		if (rt->probes[i].dp->kind == kind)
+			run_probe(rt, &rt->probes[i], NULL);
+	output_commit(rt->out);
+}
+
+static void report_error(struct rt *rt)
+{
+	rt->errors++;
+	output_flush(rt->out);
+	fprintf(stderr, "ERROR: %s\n", rt->errmsg);
+	if (rt->errors > (unsigned)rt->prog->limits.maxerrors) {
+		bool again = rt->error_stop;
+
+		rt->error_stop = true;
+		/* 'probe error' handlers run once, when errors stop the script */
+		if (!again)
+			for (size_t i = 0; i < rt->nprobes; i++)
+				if (rt->probes[i].dp->kind == DPROBE_ERROR)
+					run_probe(rt, &rt->probes[i], NULL);
+	}
+}
+
+void rt_run_begin(struct rt *rt)
+{
+	uint64_t now = rt_now_ns();
+
+	for (size_t i = 0; i < rt->nprobes; i++)
+		if (rt->probes[i].dp->kind == DPROBE_TIMER)
+			rt->probes[i].next_fire_ns = now + rt->probes[i].dp->period_ns;
+	run_kind(rt, DPROBE_BEGIN);
+}
+
+void rt_run_end(struct rt *rt)
+{
+	/* end probes run after an error too (SystemTap does so) */
+	bool stopped = rt->error_stop;
+
+	rt->error_stop = false;
+	run_kind(rt, DPROBE_END);
+	rt->error_stop = rt->error_stop || stopped;
+	output_flush(rt->out);
+}
+
+static void task_event(struct rt *rt, int id, const struct rt_event *ev)
+{
+	struct tep_record rec = { .data = (void *)ev->data, .size = ev->size };
+	struct tep_event *te = tep_find_event(rt->tep, id);
+	unsigned long long a = 0, b = 0;
+	int len;
+
+	if (!te)
+		return;
+	if (id == rt->id_task_fork) {
+		char *pc = tep_get_field_raw(NULL, te, "parent_comm", &rec, &len, 0);
+		char *cc = tep_get_field_raw(NULL, te, "child_comm", &rec, &len, 0);
+
+		tep_get_field_val(NULL, te, "parent_pid", &rec, &a, 0);
+		tep_get_field_val(NULL, te, "child_pid", &rec, &b, 0);
+		task_on_fork(rt->tasks, (int)a, pc, (int)b, cc);
+	} else if (id == rt->id_task_exec) {
+		char *fn = tep_get_field_raw(NULL, te, "filename", &rec, &len, 0);
+
+		tep_get_field_val(NULL, te, "pid", &rec, &a, 0);
+		task_on_exec(rt->tasks, (int)a, fn);
+	} else if (id == rt->id_task_rename) {
+		char *nc = tep_get_field_raw(NULL, te, "newcomm", &rec, &len, 0);
+
+		tep_get_field_val(NULL, te, "pid", &rec, &a, 0);
+		task_on_rename(rt->tasks, (int)a, nc);
+	}
+}
+
+void rt_handle_record(struct rt *rt, int cpu, uint64_t ts, const void *data,
+		      int size)
+{
+	const unsigned char *d = data;
+	struct rt_event ev;
+	uint16_t id;
+	int32_t tid;
+
+	if (size < 8 || rt->exit_requested || rt->error_stop)
+		return;
+	memcpy(&id, d, 2);
+	memcpy(&tid, d + 4, 4);
+	/* tap does not trace itself: printing what our own writes do would
+	 * feed on itself */
+	if (tid == rt->self)
+		return;
+	ev.data = d;
+	ev.size = size;
+	ev.cpu = cpu;
+	ev.ts = ts;
+	ev.tid = tid;
+	ev.probe = NULL;
+	if (id <= rt->max_id && rt->by_id) {
+		for (struct rt_probe *p = rt->by_id[id]; p; p = p->next) {
+			ev.probe = p;
+			p->hits++;
+			rt->events_handled++;
+			run_probe(rt, p, &ev);
+			if (rt->exit_requested || rt->error_stop)
+				break;
+		}
+	}
+	/* after the handlers: a fork event's handler sees the parent */
+	if (id == rt->id_task_fork || id == rt->id_task_exec ||
+	    id == rt->id_task_rename)
+		task_event(rt, id, &ev);
+	output_commit(rt->out);
+}
+
+uint64_t rt_next_timer(const struct rt *rt)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (size_t i = 0; i < rt->nprobes; i++)
+		if (rt->probes[i].dp->kind == DPROBE_TIMER &&
+		    rt->probes[i].next_fire_ns < next)
+			next = rt->probes[i].next_fire_ns;
+	return next;
+}
+
+void rt_run_timers(struct rt *rt, uint64_t now)
+{
+	for (size_t i = 0; i < rt->nprobes; i++) {
+		struct rt_probe *p = &rt->probes[i];
+
+		if (p->dp->kind != DPROBE_TIMER || p->next_fire_ns > now)
+			continue;
+		if (rt->exit_requested || rt->error_stop)
+			return;
+		run_probe(rt, p, NULL);
+		p->next_fire_ns += p->dp->period_ns;
+		/* a slow handler does not make a backlog of ticks */
+		if (p->next_fire_ns <= now)
+			p->next_fire_ns = now + p->dp->period_ns;
+	}
+	output_commit(rt->out);
+}
+
+bool rt_should_stop(const struct rt *rt)
+{
+	return rt->exit_requested || rt->error_stop;
+}
+
+int rt_exit_status(const struct rt *rt)
+{
+	return rt->errors ? 1 : 0;
+}
+
+const char *rt_error(const struct rt *rt)
+{
+	return rt->errors ? rt->errmsg : NULL;
+}
+
+uint64_t rt_events_handled(const struct rt *rt)
+{
+	return rt->events_handled;
+}
+
+void rt_flush(struct rt *rt)
+{
+	output_flush(rt->out);
+}
+
+void rt_set_target(struct rt *rt, long pid)
+{
+	rt->target_pid = pid;
+}
+
+unsigned long long rt_user_read_failures(const struct rt *rt)
+{
+	return rt->user_read_failures;
+}

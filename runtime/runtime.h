@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef TAP_RUNTIME_H
+#define TAP_RUNTIME_H
+
+/*
+ * The runtime: runs a compiled program's handlers on decoded events, in
+ * user space. The event loop (loop.h) feeds it; tapc and tapd drive it.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compiler.h"
+
+struct rt;
+struct output;
+struct tep_handle;
+
+/* Sets up globals and probes; 0 or -ENOMEM. Free with rt_free(). */
+int rt_create(const struct program *p, struct output *out, struct rt **out_rt);
+void rt_free(struct rt *rt);
+
+/*
+ * Resolves every event probe against the formats in @tep (event ids and
+ * field offsets). Problems (an event or field the kernel does not have)
+ * go to @d. 0 or -EINVAL.
+ */
+int rt_bind_events(struct rt *rt, struct tep_handle *tep, struct diag *d);
+
+/* wall clock = trace timestamp + @offset (ns), for gettimeofday_*() */
+void rt_set_clock_offset(struct rt *rt, int64_t offset);
+
+/* Runs begin probes / end probes / error probes. */
+void rt_run_begin(struct rt *rt);
+void rt_run_end(struct rt *rt);
+
+/* Runs the handlers of one event record (raw payload). */
+void rt_handle_record(struct rt *rt, int cpu, uint64_t ts, const void *data,
+		      int size);
+
+/* The next timer deadline (CLOCK_MONOTONIC ns), or UINT64_MAX. */
+uint64_t rt_next_timer(const struct rt *rt);
+/* Runs every timer due at @now. */
+void rt_run_timers(struct rt *rt, uint64_t now);
+
+/* exit() was called, or a run-time error stopped the script */
+bool rt_should_stop(const struct rt *rt);
+/* 0 normally, 1 after a run-time error */
+int rt_exit_status(const struct rt *rt);
+/* The message of the error that stopped the script, or NULL. */
+const char *rt_error(const struct rt *rt);
+/* Is event @id one of the program's (or tap's own task events)? */
+bool rt_wants_event(const struct rt *rt, int id);
+uint64_t rt_events_handled(const struct rt *rt);
+/* target(): the -c command's pid, known only once it is started */
+void rt_set_target(struct rt *rt, long pid);
+/* user_string() values that could not be read from the process late */
+unsigned long long rt_user_read_failures(const struct rt *rt);
+/* Writes out what handlers printed so far. */
+void rt_flush(struct rt *rt);
+
+#endif

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "task.h"
+
+#include <event-parse.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TASK_BUCKETS 4096
+
+struct task_node {
+	struct task_node *next;
+	struct task_info info;
+};
+
+struct task_cache {
+	struct task_node *buckets[TASK_BUCKETS];
+	struct tep_handle *tep;
+	size_t count;
+};
+
+struct task_cache *task_cache_alloc(void)
+{
+	return calloc(1, sizeof(struct task_cache));
+}
+
+void task_cache_free(struct task_cache *tc)
+{
+	if (!tc)
+		return;
+	for (size_t i = 0; i < TASK_BUCKETS; i++) {
+		struct task_node *n = tc->buckets[i];
+
+		while (n) {
+			struct task_node *next = n->next;
+
+			free(n);
+			n = next;
+		}
+	}
+	free(tc);
+}
+
+void task_cache_set_tep(struct task_cache *tc, struct tep_handle *tep)
+{
+	tc->tep = tep;
+}
+
+static struct task_node **bucket(struct task_cache *tc, int tid)
+{
+	return &tc->buckets[(unsigned)tid % TASK_BUCKETS];
+}
+
+static struct task_node *find(struct task_cache *tc, int tid)
+{
+	for (struct task_node *n = *bucket(tc, tid); n; n = n->next)
+		if (n->info.tid == tid)
+			return n;
+	return NULL;
+}
+
+static struct task_node *insert(struct task_cache *tc, int tid)
+{
+	struct task_node *n = find(tc, tid);
+
+	if (n)
+		return n;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->info.tid = n->info.tgid = tid;
+	n->info.ppid = 0;
+	n->info.uid = -1;
+	n->next = *bucket(tc, tid);
+	*bucket(tc, tid) = n;
+	tc->count++;
+	return n;
+}
+
+/* /proc/TID/status works for threads too: Name, Tgid, PPid, Uid */
+static bool read_proc(int tid, struct task_info *ti)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "Name:\t", 6)) {
+			size_t n = strcspn(line + 6, "\n");
+
+			if (n >= sizeof(ti->comm))
+				n = sizeof(ti->comm) - 1;
+			memcpy(ti->comm, line + 6, n);
+			ti->comm[n] = '\0';
+		} else {
+			sscanf(line, "Tgid:\t%d", &ti->tgid);
+			sscanf(line, "PPid:\t%d", &ti->ppid);
+			sscanf(line, "Uid:\t%d", &ti->uid);
+		}
+	}
+	fclose(f);
+	return true;
+}
+
+static void fill_from_kernel(struct task_cache *tc, struct task_info *ti)
+{
+	const char *comm = tc->tep ? tep_data_comm_from_pid(tc->tep, ti->tid) : NULL;
+
+	snprintf(ti->comm, sizeof(ti->comm), "%s", comm ? comm : "<...>");
+}
+
+const struct task_info *task_lookup(struct task_cache *tc, int tid)
+{
+	static struct task_info unknown = { .comm = "<...>" };
+	struct task_node *n = find(tc, tid);
+
+	if (n)
+		return &n->info;
+	n = insert(tc, tid);
+	if (!n) {
+		unknown.tid = unknown.tgid = tid;
+		return &unknown;
+	}
+	/* NEEDSWORK: a task that exec'd between the event and this first
+	 * lookup shows its new name; seeding from /proc at start would close
+	 * most of that window */
+	if (!read_proc(tid, &n->info))
+		fill_from_kernel(tc, &n->info);
+	return &n->info;
+}
+
+void task_on_fork(struct task_cache *tc, int parent, const char *parent_comm,
+		  int child, const char *child_comm)
+{
+	const struct task_info *p = task_lookup(tc, parent);
+	struct task_node *n = insert(tc, child);
+
+	if (!n)
+		return;
+	snprintf(n->info.comm, sizeof(n->info.comm), "%s",
+		 child_comm ? child_comm : parent_comm);
+	n->info.uid = p->uid;
+	/* a thread shares its creator's process; a new process's parent is
+	 * the creator's process. The event does not say which: /proc does,
+	 * while the child lives. */
+	n->info.tgid = child;
+	n->info.ppid = p->tgid;
+	/* /proc may already show a later exec's name: keep the event's */
+	{
+		char comm[16];
+
+		memcpy(comm, n->info.comm, sizeof(comm));
+		read_proc(child, &n->info);
+		memcpy(n->info.comm, comm, sizeof(comm));
+	}
+}
+
+void task_on_exec(struct task_cache *tc, int tid, const char *filename)
+{
+	struct task_node *n = insert(tc, tid);
+	const char *base = filename ? strrchr(filename, '/') : NULL;
+
+	if (!n || !filename)
+		return;
+	/* the kernel names the task after the file it executes */
+	snprintf(n->info.comm, sizeof(n->info.comm), "%s", base ? base + 1 : filename);
+}
+
+void task_on_rename(struct task_cache *tc, int tid, const char *comm)
+{
+	struct task_node *n = insert(tc, tid);
+
+	if (n && comm)
+		snprintf(n->info.comm, sizeof(n->info.comm), "%s", comm);
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef TAP_VALUE_H
+#define TAP_VALUE_H
+
+/*
+ * Values of the handler interpreter. Numbers are int64_t; strings are
+ * views (pointer and length) into storage that lives at least as long as
+ * the current event: the event record itself, the program's literals, a
+ * variable's buffer, or the per-event scratch arena.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+struct sv {
+	const char *p;
+	size_t n;
+};
+
+#define SV_EMPTY ((struct sv){ "", 0 })
+
+static inline struct sv sv_from(const char *p, size_t n)
+{
+	return (struct sv){ p, n };
+}
+
+static inline bool sv_eq(struct sv a, struct sv b)
+{
+	return a.n == b.n && !memcmp(a.p, b.p, a.n);
+}
+
+int sv_cmp(struct sv a, struct sv b);
+
+/*
+ * Bump allocator for one event's temporary strings, emptied after each
+ * handler run. Chunks are kept and reused, so a steady state allocates
+ * nothing.
+ */
+struct scratch {
+	struct scratch_chunk *head, *cur;
+	size_t used;
+};
+
+void scratch_init(struct scratch *s);
+void scratch_release(struct scratch *s);
+void scratch_reset(struct scratch *s);
+/* NULL on ENOMEM */
+char *scratch_alloc(struct scratch *s, size_t n);
+struct sv scratch_copy(struct scratch *s, struct sv v);
+
+/* statistics: what <<< collects */
+#define HIST_LOG_BUCKETS 128	/* 64 negative, 0, 63 positive powers of two */
+
+struct stats {
+	int64_t count, sum, min, max;
+	double sum_sq_dev;	/* Welford's M2, for @variance */
+	double mean;
+	uint64_t *log;	/* HIST_LOG_BUCKETS counters, or NULL */
+	uint64_t *linear;	/* (high - low) / step + 3 counters, or NULL */
+};
+
+/* how a statistics global collects histograms (from its @hist_* uses) */
+struct stats_shape {
+	bool log;
+	bool linear;
+	int64_t lo, hi, step;
+};
+
+void stats_add(struct stats *s, const struct stats_shape *shape, int64_t v);
+void stats_release(struct stats *s);
+int hist_log_bucket(int64_t v);
+int64_t hist_log_bucket_value(int b);
+size_t hist_linear_nbuckets(const struct stats_shape *shape);
+
+#endif

@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tapc: compile a tap script and run it (tapc(1)). A thin driver: options,
+ * then the compiler, the backend and the runtime do the work.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "compiler.h"
+#include "session.h"
+#include "state.h"
+#include "target.h"
+#include "tfb.h"
+
+/* exit statuses, documented in tapc(1) */
+enum {
+	EXIT_OK = 0,
+	EXIT_SCRIPT = 1,	/* the script has errors, or failed at run time */
+	EXIT_USAGE = 2,	/* bad command line */
+	EXIT_KERNEL = 3,	/* the kernel or the system refused */
+};
+
+#define MAX_DEFINES 64
+
+struct options {
+	const char *script_file;
+	const char *script_text;	/* -e */
+	int pass;	/* -p N; 0: run */
+	char *command;	/* -c */
+	long target_pid;	/* -x */
+	const char *name;	/* -m */
+	unsigned buffer_mb;	/* -s */
+	bool verbose;
+	const char *output;	/* -o */
+	const char *target_dir;	/* --target */
+	bool cleanup;
+	struct compile_define defines[MAX_DEFINES];
+	size_t ndefines;
+	char **args;
+	int nargs;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: tapc [OPTIONS] FILE [ARGS...]\n"
+		"       tapc [OPTIONS] -e SCRIPT [ARGS...]\n"
+		"Compile a tap script to tracefs probes and run it.\n"
+		"\n"
+		"  -e SCRIPT      run SCRIPT given on the command line\n"
+		"  -p N           stop after pass N and print it: 1 the parsed script,\n"
+		"                 2 the plan (the exact tracefs writes and handlers)\n"
+		"  -c CMD         run CMD (through sh -c), trace, and stop when it ends;\n"
+		"                 target() is its pid\n"
+		"  -x PID         set target() to PID\n"
+		"  -m NAME        session name; the instance is tap_NAME\n"
+		"  -s MB          ring buffer size per CPU, in MB (default 1)\n"
+		"  -o FILE        write handler output to FILE instead of stdout\n"
+		"  -D NAME=VALUE  set a limit: MAXSTRINGLEN, MAXMAPENTRIES, MAXACTION,\n"
+		"                 MAXNESTING, MAXERRORS\n"
+		"  -v             say more (events handled, setup steps)\n"
+		"      --target DIR  compile for a saved target directory (with -p)\n"
+		"      --cleanup  remove what tapc runs killed with SIGKILL left behind\n"
+		"  -h, --help     show this help\n"
+		"  -V, --version  show the version\n"
+		"\n"
+		"Exit status: 0 success, 1 script error, 2 usage error, 3 the kernel\n"
+		"refused (no tracefs, not root, missing features).\n"
+		"See tapc(1).\n");
+}
+
+static int parse_define(struct options *o, char *arg)
+{
+	char *eq = strchr(arg, '=');
+
+	if (o->ndefines == MAX_DEFINES) {
+		fprintf(stderr, "tapc: too many -D options\n");
+		return -1;
+	}
+	if (eq)
+		*eq = '\0';
+	o->defines[o->ndefines].name = arg;
+	o->defines[o->ndefines].value = eq ? eq + 1 : "1";
+	o->ndefines++;
+	return 0;
+}
+
+static int parse_number(const char *arg, const char *what, long min, long max,
+			long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || !*arg || *end || v < min || v > max) {
+		fprintf(stderr, "tapc: %s must be a number from %ld to %ld, not '%s'\n",
+			what, min, max, arg);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "target", required_argument, NULL, 'T' },
+		{ "cleanup", no_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long n;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+e:p:c:x:m:s:o:D:vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'e': o->script_text = optarg; break;
+		case 'p':
+			if (parse_number(optarg, "-p", 1, 2, &n))
+				return -1;
+			o->pass = (int)n;
+			break;
+		case 'c': o->command = optarg; break;
+		case 'x':
+			if (parse_number(optarg, "-x", 1, INT_MAX, &o->target_pid))
+				return -1;
+			break;
+		case 'm': o->name = optarg; break;
+		case 's':
+			if (parse_number(optarg, "-s", 1, 65536, &n))
+				return -1;
+			o->buffer_mb = (unsigned)n;
+			break;
+		case 'o': o->output = optarg; break;
+		case 'D':
+			if (parse_define(o, optarg))
+				return -1;
+			break;
+		case 'v': o->verbose = true; break;
+		case 'T': o->target_dir = optarg; break;
+		case 'C': o->cleanup = true; break;
+		case 'h': usage(stdout); exit(EXIT_OK);
+		case 'V': printf("tapc (tap) %s\n", PACKAGE_VERSION); exit(EXIT_OK);
+		default: return -1;
+		}
+	}
+	if (!o->script_text && !o->cleanup) {
+		if (optind >= argc) {
+			fprintf(stderr, "tapc: no script given (a FILE or -e SCRIPT)\n");
+			return -1;
+		}
+		o->script_file = argv[optind++];
+	}
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	return 0;
+}
+
+static bool valid_name(const char *s)
+{
+	if (!*s || strlen(s) > 40)
+		return false;
+	for (; *s; s++)
+		if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9')))
+			return false;
+	return true;
+}
+
+/* tracefs must be there; mount it where it belongs when it is not */
+static int ensure_tracefs(void)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/instances", tfb_tracing_dir());
+	if (access(path, F_OK) == 0)
+		return 0;
+	if (!getenv("TAP_TRACEFS") &&
+	    mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) == 0)
+		return 0;
+	fprintf(stderr, "tapc: tracefs is not mounted at %s and cannot be mounted: %s\n",
+		tfb_tracing_dir(), strerror(errno));
+	return -1;
+}
+
+static void report_orphan(const char *instance, pid_t pid)
+{
+	fprintf(stderr, "tapc: removed instance '%s' left by process %d, which is gone\n",
+		instance, (int)pid);
+}
+
+/*
+ * Two runs of the same script get their own instances: tap_x, tap_x_2...
+ * An explicit -m name must be free.
+ */
+static char *pick_session_name(const struct options *o, const char *base)
+{
+	char inst[128], *name;
+
+	snprintf(inst, sizeof(inst), "tap_%s", base);
+	if (!tfb_instance_exists(inst))
+		return strdup(base);
+	if (o->name) {
+		struct state_owner own;
+
+		if (!state_read(inst, &own) && state_owner_alive(&own))
+			fprintf(stderr, "tapc: session '%s' is already running (pid %d)\n",
+				base, (int)own.pid);
+		else
+			fprintf(stderr, "tapc: instance '%s' already exists and is not a tap session of ours\n",
+				inst);
+		return NULL;
+	}
+	for (int i = 2; i < 1000; i++) {
+		snprintf(inst, sizeof(inst), "tap_%s_%d", base, i);
+		if (!tfb_instance_exists(inst)) {
+			if (asprintf(&name, "%s_%d", base, i) < 0)
+				return NULL;
+			return name;
+		}
+	}
+	return NULL;
+}
+
+static int load_source(const struct options *o, struct src_file **src)
+{
+	int err;
+
+	if (o->script_text)
+		err = src_file_from_string("<command line>", o->script_text,
+					   strlen(o->script_text), src);
+	else
+		err = src_file_load(o->script_file, src);
+	if (err)
+		fprintf(stderr, "tapc: cannot read '%s': %s\n",
+			o->script_file ? o->script_file : "-e", strerror(-err));
+	return err;
+}
+
+static int print_parse(struct src_file *src)
+{
+	struct arena arena;
+	struct ast_script *script;
+	struct diag d;
+	int err;
+
+	arena_init(&arena);
+	diag_init(&d, src);
+	err = lang_parse(src, &arena, &d, &script);
+	diag_print(&d, stderr, "tapc", diag_want_color(stderr));
+	if (!err)
+		ast_print_script(script, stdout);
+	diag_release(&d);
+	arena_release(&arena);
+	return err ? EXIT_SCRIPT : EXIT_OK;
+}
+
+static int open_output(const struct options *o)
+{
+	int fd;
+
+	if (!o->output)
+		return STDOUT_FILENO;
+	/* never through a symlink, never someone else's file */
+	fd = open(o->output, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
+	if (fd < 0)
+		fprintf(stderr, "tapc: cannot open '%s': %s\n", o->output, strerror(errno));
+	return fd;
+}
+
+struct driver {
+	struct options o;
+	struct src_file *src;
+	struct target *target;
+	struct program *prog;
+	char *session;
+	char *command_argv[4];
+};
+
+static int compile(struct driver *dr, struct diag *d)
+{
+	const struct options *o = &dr->o;
+	struct compile_opts co = {
+		.session = dr->session,
+		.buffer_kb = o->buffer_mb * 1024,
+		.args = o->args,
+		.nargs = o->nargs,
+		.target_pid = o->target_pid,
+		.defines = o->defines,
+		.ndefines = o->ndefines,
+	};
+	int err;
+
+	err = target_open(o->target_dir, &dr->target);
+	if (err) {
+		fprintf(stderr, "tapc: cannot read the target %s: %s\n",
+			o->target_dir ? o->target_dir : "kernel", strerror(-err));
+		return EXIT_KERNEL;
+	}
+	if (!o->target_dir && geteuid() == 0)
+		tfb_confirm_features(&dr->target->features, "tap_probe");
+	err = compile_program(dr->src, dr->target, &co, d, &dr->prog);
+	diag_print(d, stderr, "tapc", diag_want_color(stderr));
+	return err ? EXIT_SCRIPT : EXIT_OK;
+}
+
+static int run(struct driver *dr)
+{
+	struct session_opts so = { .prog = "tapc", .log = stderr,
+				   .verbose = dr->o.verbose };
+	struct diag d;
+	int status;
+
+	so.out_fd = open_output(&dr->o);
+	if (so.out_fd < 0)
+		return EXIT_KERNEL;
+	if (dr->o.command) {
+		dr->command_argv[0] = "/bin/sh";
+		dr->command_argv[1] = "-c";
+		dr->command_argv[2] = dr->o.command;
+		so.command = dr->command_argv;
+	}
+	diag_init(&d, dr->src);
+	status = session_run(dr->prog, &so, &d);
+	diag_print(&d, stderr, "tapc", diag_want_color(stderr));
+	diag_release(&d);
+	if (so.out_fd != STDOUT_FILENO)
+		close(so.out_fd);
+	return status;
+}
+
+static int prepare_session(struct driver *dr)
+{
+	const struct options *o = &dr->o;
+	char *base;
+
+	if (o->name && !valid_name(o->name)) {
+		fprintf(stderr, "tapc: session name '%s' must be 1-40 letters, digits or '_'\n",
+			o->name);
+		return EXIT_USAGE;
+	}
+	base = o->name ? strdup(o->name) :
+			 compile_session_name(o->script_file ? o->script_file : "tap");
+	if (!base)
+		return EXIT_KERNEL;
+	if (o->pass || o->target_dir) {
+		dr->session = base;
+		return EXIT_OK;
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "tapc: running a script needs root (tracefs); -p2 works without\n");
+		free(base);
+		return EXIT_KERNEL;
+	}
+	if (ensure_tracefs()) {
+		free(base);
+		return EXIT_KERNEL;
+	}
+	state_cleanup_orphans(report_orphan);
+	dr->session = pick_session_name(o, base);
+	free(base);
+	return dr->session ? EXIT_OK : EXIT_KERNEL;
+}
+
+static int cleanup_only(void)
+{
+	int n;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "tapc: --cleanup needs root\n");
+		return EXIT_KERNEL;
+	}
+	if (ensure_tracefs())
+		return EXIT_KERNEL;
+	n = state_cleanup_orphans(report_orphan);
+	fprintf(stderr, "tapc: %d orphaned session%s removed\n", n, n == 1 ? "" : "s");
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct driver dr = { 0 };
+	struct diag d;
+	int status;
+
+	if (parse_options(argc, argv, &dr.o)) {
+		fprintf(stderr, "Try 'tapc --help'.\n");
+		return EXIT_USAGE;
+	}
+	if (dr.o.cleanup)
+		return cleanup_only();
+	if (load_source(&dr.o, &dr.src))
+		return EXIT_USAGE;
+	if (dr.o.pass == 1) {
+		status = print_parse(dr.src);
+		goto out;
+	}
+	status = prepare_session(&dr);
+	if (status)
+		goto out;
+	diag_init(&d, dr.src);
+	status = compile(&dr, &d);
+	diag_release(&d);
+	if (status)
+		goto out;
+	if (dr.o.pass == 2) {
+		program_print_plan(dr.prog, stdout);
+		goto out;
+	}
+	status = run(&dr);
+out:
+	program_free(dr.prog);
+	target_free(dr.target);
+	src_file_free(dr.src);
+	free(dr.session);
+	return status;
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef TAP_TFB_H
+#define TAP_TFB_H
+
+/*
+ * tracefs-backend: applies a plan to the kernel and takes it down again,
+ * reads the per-CPU ring buffers, and inspects instances. It is the only
+ * code that includes <tracefs.h>; it sees plans, never scripts.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "diag.h"
+#include "plan.h"
+
+struct tfb_session;
+
+/*
+ * Creates the plan's instance, dynamic events, filters, triggers and
+ * enables, with tracing still off. Kernel rejections are reported in @d
+ * at the probe's source range, with the kernel's error_log as notes.
+ * On failure everything created so far is removed again. Returns 0,
+ * -EEXIST if the instance exists, or -errno.
+ */
+int tfb_session_create(const struct plan *p, struct diag *d,
+		       struct tfb_session **out);
+/*
+ * A handle on an instance that already exists (a detached session): no
+ * kernel state changes. Returns 0 or -ENOENT.
+ */
+int tfb_session_open(const struct plan *p, struct tfb_session **out);
+
+int tfb_session_tracing(struct tfb_session *s, bool on);
+/* Removes the instance and the dynamic events of the plan. */
+int tfb_session_destroy(struct tfb_session *s);
+void tfb_session_free(struct tfb_session *s);
+
+const char *tfb_session_instance(const struct tfb_session *s);
+/* The instance directory in tracefs (owned by the session). */
+const char *tfb_session_dir(const struct tfb_session *s);
+
+/* per-CPU loss counters, from per_cpu/cpuN/stats */
+struct tfb_cpu_stats {
+	uint64_t entries;
+	uint64_t overrun;	/* overwritten in overwrite mode */
+	uint64_t dropped;	/* refused when full in discard mode */
+	uint64_t read;
+	uint64_t commit_overrun;
+};
+
+int tfb_cpu_stats(const char *instance, int cpu, struct tfb_cpu_stats *st);
+
+/* The number of CPU buffers (possible CPUs) of this machine. */
+int tfb_ncpus(void);
+
+/* Opens per_cpu/cpuN/trace_pipe_raw of @instance, non-blocking. */
+int tfb_open_cpu_raw(const char *instance, int cpu);
+
+/* The ring buffer's sub-buffer (page) size in bytes. */
+int tfb_subbuf_size(const char *instance);
+
+struct tep_handle;
+/*
+ * Event formats for decoding: the header page and the events of @systems
+ * (NULL-terminated). NULL on failure, with errno set. Free with tep_free().
+ */
+struct tep_handle *tfb_load_events(const char *const *systems);
+
+/* tracefs mount point ("/sys/kernel/tracing" unless TAP_TRACEFS is set) */
+const char *tfb_tracing_dir(void);
+
+/*
+ * Removes an instance and every dynamic event of @group, for sessions whose
+ * owner is gone. Missing pieces are not an error.
+ */
+int tfb_remove_leftovers(const char *instance, const char *group);
+
+/* true if instances/@name exists */
+bool tfb_instance_exists(const char *name);
+
+/*
+ * Confirms features the README only advertises (event probes), by making
+ * and removing a probe in @group. Updates @features.
+ */
+void tfb_confirm_features(unsigned *features, const char *group);
+
+#endif

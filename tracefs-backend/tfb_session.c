@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Applying a plan to tracefs, and taking it down again. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <event-parse.h>
+#include <tracefs.h>
+#include <unistd.h>
+
+#include "target.h"
+#include "tfb.h"
+
+struct tfb_session {
+	const struct plan *plan;
+	struct tracefs_instance *inst;
+	bool *created;	/* per plan definition: dynamic event made by us */
+	bool instance_created;
+};
+
+const char *tfb_tracing_dir(void)
+{
+	const char *env = getenv("TAP_TRACEFS");
+
+	return env && *env ? env : "/sys/kernel/tracing";
+}
+
+static struct tfb_session *session_alloc(const struct plan *p)
+{
+	struct tfb_session *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->plan = p;
+	s->created = calloc(p->ndefs + 1, sizeof(*s->created));
+	if (!s->created) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void tfb_session_free(struct tfb_session *s)
+{
+	if (!s)
+		return;
+	tracefs_instance_free(s->inst);
+	free(s->created);
+	free(s);
+}
+
+const char *tfb_session_instance(const struct tfb_session *s)
+{
+	return s->plan->instance.name;
+}
+
+bool tfb_instance_exists(const char *name)
+{
+	return tracefs_instance_exists(name);
+}
+
+/* the kernel's own words for the last rejection, as notes */
+static void add_error_log(struct diag *d, struct tracefs_instance *inst)
+{
+	char *log = tracefs_error_last(inst);
+	char *save = NULL;
+
+	if (!log && inst)
+		log = tracefs_error_last(NULL);
+	if (!log)
+		return;
+	for (char *line = strtok_r(log, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *p = line;
+
+		/* drop the "[  123.456789] " time stamp */
+		if (*p == '[' && strchr(p, ']'))
+			p = strchr(p, ']') + 1;
+		while (*p == ' ')
+			p++;
+		if (*p)
+			diag_note(d, SRC_NO_RANGE, "kernel: %s", p);
+	}
+	free(log);
+}
+
+static int write_file(struct tracefs_instance *inst, const char *file,
+		      const char *value)
+{
+	if (tracefs_instance_file_write(inst, file, value) < 0)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+static int setup_instance(struct tfb_session *s, struct diag *d)
+{
+	const struct plan_instance *in = &s->plan->instance;
+	char num[32];
+	int err;
+
+	if (tracefs_instance_exists(in->name))
+		return -EEXIST;
+	s->inst = tracefs_instance_create(in->name);
+	if (!s->inst) {
+		err = -errno;
+		diag_error(d, SRC_NO_RANGE, "cannot create instance '%s': %s",
+			   in->name, strerror(-err));
+		return err;
+	}
+	s->instance_created = true;
+	err = write_file(s->inst, "tracing_on", "0");
+	snprintf(num, sizeof(num), "%u", in->buffer_kb);
+	if (!err)
+		err = write_file(s->inst, "buffer_size_kb", num);
+	if (!err && in->clock)
+		err = write_file(s->inst, "trace_clock", in->clock);
+	if (!err)
+		err = write_file(s->inst, "options/overwrite", in->overwrite ? "1" : "0");
+	if (!err && in->buffer_percent >= 0) {
+		snprintf(num, sizeof(num), "%d", in->buffer_percent);
+		err = write_file(s->inst, "buffer_percent", num);
+	}
+	if (err)
+		diag_error(d, SRC_NO_RANGE, "cannot set up instance '%s': %s",
+			   in->name, strerror(-err));
+	return err;
+}
+
+static int create_dynamic(struct tfb_session *s, size_t i, struct diag *d)
+{
+	const struct probe_def *def = &s->plan->defs[i];
+	char *line = probe_def_format(def);
+	int err = 0;
+
+	if (!line)
+		return -ENOMEM;
+	tracefs_error_clear(NULL);
+	if (tracefs_instance_file_append(NULL, s->plan->events_file, line) < 0) {
+		err = errno ? -errno : -EIO;
+		diag_error(d, def->loc, "the kernel rejected probe '%s/%s': %s",
+			   def->system, def->event, strerror(-err));
+		diag_note(d, SRC_NO_RANGE, "definition: %s", line);
+		add_error_log(d, NULL);
+	} else {
+		s->created[i] = true;
+	}
+	free(line);
+	return err;
+}
+
+static int enable_event(struct tfb_session *s, size_t i, struct diag *d)
+{
+	const struct probe_def *def = &s->plan->defs[i];
+
+	tracefs_error_clear(s->inst);
+	if (def->filter && tracefs_event_file_write(s->inst, def->system,
+						    def->event, "filter",
+						    def->filter) < 0) {
+		int err = errno ? -errno : -EIO;
+
+		diag_error(d, def->loc, "the kernel rejected the filter of %s/%s: %s",
+			   def->system, def->event, strerror(-err));
+		diag_note(d, SRC_NO_RANGE, "filter: %s", def->filter);
+		add_error_log(d, s->inst);
+		return err;
+	}
+	if (def->trigger && tracefs_event_file_append(s->inst, def->system,
+						      def->event, "trigger",
+						      def->trigger) < 0) {
+		int err = errno ? -errno : -EIO;
+
+		diag_error(d, def->loc, "the kernel rejected the trigger of %s/%s: %s",
+			   def->system, def->event, strerror(-err));
+		add_error_log(d, s->inst);
+		return err;
+	}
+	if (tracefs_event_file_write(s->inst, def->system, def->event,
+				     "enable", "1") < 0) {
+		int err = errno ? -errno : -EIO;
+
+		diag_error(d, def->loc, "cannot enable %s/%s: %s", def->system,
+			   def->event, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+int tfb_session_create(const struct plan *p, struct diag *d,
+		       struct tfb_session **out)
+{
+	struct tfb_session *s = session_alloc(p);
+	int err;
+
+	if (!s)
+		return -ENOMEM;
+	err = setup_instance(s, d);
+	for (size_t i = 0; !err && i < p->ndefs; i++)
+		if (probe_def_is_dynamic(&p->defs[i]))
+			err = create_dynamic(s, i, d);
+	for (size_t i = 0; !err && i < p->ndefs; i++)
+		err = enable_event(s, i, d);
+	if (err) {
+		if (err != -EEXIST)
+			tfb_session_destroy(s);
+		tfb_session_free(s);
+		return err;
+	}
+	*out = s;
+	return 0;
+}
+
+int tfb_session_open(const struct plan *p, struct tfb_session **out)
+{
+	struct tfb_session *s;
+
+	if (!tracefs_instance_exists(p->instance.name))
+		return -ENOENT;
+	s = session_alloc(p);
+	if (!s)
+		return -ENOMEM;
+	s->inst = tracefs_instance_alloc(NULL, p->instance.name);
+	if (!s->inst) {
+		tfb_session_free(s);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < p->ndefs; i++)
+		s->created[i] = probe_def_is_dynamic(&p->defs[i]);
+	s->instance_created = true;
+	*out = s;
+	return 0;
+}
+
+int tfb_session_tracing(struct tfb_session *s, bool on)
+{
+	if (!s->inst)
+		return 0;
+	return (on ? tracefs_trace_on(s->inst) : tracefs_trace_off(s->inst)) < 0 ?
+		       -errno : 0;
+}
+
+const char *tfb_session_dir(const struct tfb_session *s)
+{
+	static char path[4096];
+
+	snprintf(path, sizeof(path), "%s/instances/%s", tfb_tracing_dir(),
+		 s->plan->instance.name);
+	return path;
+}
+
+static int remove_dynamic(const char *events_file, const char *system,
+			  const char *event)
+{
+	char line[512];
+
+	snprintf(line, sizeof(line), "-:%s/%s", system, event);
+	if (tracefs_instance_file_append(NULL, events_file, line) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	return 0;
+}
+
+int tfb_session_destroy(struct tfb_session *s)
+{
+	const struct plan *p = s->plan;
+	int err = 0;
+
+	if (s->inst && s->instance_created) {
+		tracefs_trace_off(s->inst);
+		/* removing the instance disables its events, so the dynamic
+		 * events are free to go afterwards */
+		if (tracefs_instance_destroy(s->inst) < 0 && errno != ENOENT)
+			err = -errno;
+		s->instance_created = false;
+	}
+	for (size_t i = 0; i < p->ndefs; i++) {
+		int e;
+
+		if (!s->created[i])
+			continue;
+		e = remove_dynamic(p->events_file, p->defs[i].system,
+				   p->defs[i].event);
+		if (e && !err)
+			err = e;
+		s->created[i] = false;
+	}
+	return err;
+}
+
+/* --- reading ---------------------------------------------------------------- */
+
+int tfb_ncpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+
+	return n > 0 ? (int)n : 1;
+}
+
+int tfb_open_cpu_raw(const char *instance, int cpu)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/instances/%s/per_cpu/cpu%d/trace_pipe_raw",
+		 tfb_tracing_dir(), instance, cpu);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static long read_number_file(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	long v = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+int tfb_subbuf_size(const char *instance)
+{
+	char path[4096];
+	long kb;
+
+	snprintf(path, sizeof(path), "%s/instances/%s/buffer_subbuf_size_kb",
+		 tfb_tracing_dir(), instance);
+	kb = read_number_file(path);
+	if (kb > 0)
+		return (int)kb * 1024;
+	return (int)sysconf(_SC_PAGESIZE);
+}
+
+int tfb_cpu_stats(const char *instance, int cpu, struct tfb_cpu_stats *st)
+{
+	char path[4096], line[256];
+	FILE *f;
+
+	memset(st, 0, sizeof(*st));
+	if (instance)
+		snprintf(path, sizeof(path), "%s/instances/%s/per_cpu/cpu%d/stats",
+			 tfb_tracing_dir(), instance, cpu);
+	else
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/stats",
+			 tfb_tracing_dir(), cpu);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v;
+		char key[64];
+
+		if (sscanf(line, "%63[^:]: %llu", key, &v) != 2)
+			continue;
+		if (!strcmp(key, "entries"))
+			st->entries = v;
+		else if (!strcmp(key, "overrun"))
+			st->overrun = v;
+		else if (!strcmp(key, "commit overrun"))
+			st->commit_overrun = v;
+		else if (!strcmp(key, "dropped events"))
+			st->dropped = v;
+		else if (!strcmp(key, "read events"))
+			st->read = v;
+	}
+	fclose(f);
+	return 0;
+}
+
+struct tep_handle *tfb_load_events(const char *const *systems)
+{
+	struct tep_handle *tep;
+
+	tep_set_loglevel(TEP_LOG_CRITICAL);
+	tep = tracefs_local_events_system(NULL, systems);
+	if (tep)
+		tracefs_load_cmdlines(NULL, tep);
+	return tep;
+}
+
+/* --- leftovers ----------------------------------------------------------------- */
+
+static int remove_group_events(const char *file, const char *group)
+{
+	char *text = tracefs_instance_file_read(NULL, file, NULL);
+	char *save = NULL;
+	size_t glen = strlen(group);
+	int err = 0;
+
+	if (!text)
+		return 0;
+	for (char *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(line, ':'), *space;
+
+		/* "p:GROUP/EVENT ..." or "r10:GROUP/EVENT ..." */
+		if (!colon || strncmp(colon + 1, group, glen) || colon[1 + glen] != '/')
+			continue;
+		space = strchr(colon, ' ');
+		if (space)
+			*space = '\0';
+		if (remove_dynamic(file, group, colon + 2 + glen) && !err)
+			err = -errno;
+	}
+	free(text);
+	return err;
+}
+
+int tfb_remove_leftovers(const char *instance, const char *group)
+{
+	int err = 0;
+
+	if (instance && tracefs_instance_exists(instance)) {
+		struct tracefs_instance *inst = tracefs_instance_alloc(NULL, instance);
+
+		if (inst) {
+			tracefs_trace_off(inst);
+			if (tracefs_instance_destroy(inst) < 0)
+				err = -errno;
+			tracefs_instance_free(inst);
+		}
+	}
+	if (group) {
+		int e = remove_group_events(
+			tracefs_file_exists(NULL, "dynamic_events") ?
+				"dynamic_events" : "uprobe_events", group);
+
+		if (e && !err)
+			err = e;
+	}
+	return err;
+}
+
+void tfb_confirm_features(unsigned *features, const char *group)
+{
+	char line[256];
+
+	if (!(*features & TF_EPROBE) || !(*features & TF_DYNAMIC_EVENTS))
+		return;
+	/* some kernels list eprobes in the README without having them */
+	snprintf(line, sizeof(line), "e:%s/tap_feature_probe sched.sched_process_exec",
+		 group);
+	if (tracefs_instance_file_append(NULL, "dynamic_events", line) < 0) {
+		*features &= ~(unsigned)TF_EPROBE;
+		tracefs_error_clear(NULL);
+		return;
+	}
+	remove_dynamic("dynamic_events", group, "tap_feature_probe");
+}
