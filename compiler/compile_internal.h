@@ -106,8 +106,9 @@ char *compile_event_name(struct compile *c, const char *base, size_t index);
 /* did-you-mean: the candidate closest to @name, or NULL */
 struct suggest {
 	const char *name;
-	const char *best;
+	const char *best;	/* points into best_buf, or NULL */
 	unsigned best_dist;
+	char best_buf[128];	/* candidates may not outlive the call */
 };
 void suggest_init(struct suggest *s, const char *name);
 void suggest_add(void *s, const char *candidate);

@@ -262,6 +262,11 @@ static void check_printf(struct infer *in, struct ast *e)
 		expect(in, arg, fmt_conv_is_string(s->conv) ? TYPE_STRING : TYPE_LONG,
 		       fmt_conv_is_string(s->conv) ? "the argument of %s" :
 						     "the argument of a numeric conversion");
+		if (in->report && fmt_conv_is_string(s->conv) &&
+		    arg->kind == AST_TARGET && arg->type == TYPE_LONG)
+			diag_note(in->c->diag, arg->loc,
+				  "'%s' is an address; user_string(%s) reads the string at it",
+				  arg->name, arg->name);
 		arg = arg->next;
 	}
 	for (; arg; arg = arg->next)

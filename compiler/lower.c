@@ -172,7 +172,9 @@ static char *bit_filter(struct filter_ctx *f, const struct ast *e, bool neg)
 	if (!field_operand(f, e->a, &o) || o.is_string ||
 	    !const_number(e->b, &v))
 		return NULL;
-	if (o.b && (o.b->width != o.b->storage || v < 0))
+	/* bits inside the C type's width test the same in either reading */
+	if (o.b && o.b->width != o.b->storage &&
+	    (v < 0 || (o.b->width < 8 && v >= ((int64_t)1 << (o.b->width * 8)))))
 		return NULL;
 	if (neg)
 		return arena_printf(f->c->arena, "!(%s & %" PRId64 ")", o.name, v);

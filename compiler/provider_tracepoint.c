@@ -153,8 +153,10 @@ static int tp_add(const char *sys, const char *name, void *arg)
 	}
 	tp->fmt = fmt;
 	tp->is_return = x->is_return;
+	/* @name lives only as long as this callback */
 	if (x->syscall_glob)
-		tp->syscall = name + strlen(x->is_return ? "sys_exit_" : "sys_enter_");
+		tp->syscall = arena_strdup(c->arena, name + strlen(x->is_return ?
+								   "sys_exit_" : "sys_enter_"));
 	dp->pdata = tp;
 	dp->pp = x->syscall_glob ?
 			 arena_printf(c->arena, "syscall.%s%s", tp->syscall,

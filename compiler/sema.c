@@ -5,6 +5,7 @@
  * are substituted. Types are inferred afterwards (infer.c).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,14 +56,19 @@ void suggest_add(void *arg, const char *candidate)
 {
 	struct suggest *s = arg;
 	size_t len = strlen(s->name);
-	unsigned limit = len <= 3 ? 1 : (unsigned)(len + 2) / 3;
+	unsigned limit = len <= 3 ? 1 : (unsigned)(len + 1) / 2;
 	unsigned d;
 
 	if (!strcmp(candidate, s->name))
 		return;
+	/* a misspelt $field meant a $field: not $$parms, not a bare name */
+	if ((candidate[0] == '$') != (s->name[0] == '$') ||
+	    (!strncmp(candidate, "$$", 2) && strncmp(s->name, "$$", 2)))
+		return;
 	d = edit_distance(s->name, candidate);
 	if (d <= limit && d < s->best_dist) {
-		s->best = candidate;
+		snprintf(s->best_buf, sizeof(s->best_buf), "%s", candidate);
+		s->best = s->best_buf;
 		s->best_dist = d;
 	}
 }

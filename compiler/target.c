@@ -267,9 +267,15 @@ static int parse_field(char *line, struct tp_field *f)
 	if (sscanf(semi + 1, " offset:%u; size:%u; signed:%d;", &off, &size,
 		   &sig) < 2)
 		return -EINVAL;
-	end = strchr(decl, '[');
-	if (!end)
-		end = decl + strlen(decl);
+	/* "char comm[16]": the brackets follow the name; in "__data_loc
+	 * char[] name" they belong to the type */
+	end = decl + strlen(decl);
+	while (end > decl && end[-1] == ' ')
+		end--;
+	if (end > decl && end[-1] == ']') {
+		while (end > decl && *end != '[')
+			end--;
+	}
 	name = end;
 	while (name > decl && (name[-1] == '_' || isalnum((unsigned char)name[-1])))
 		name--;

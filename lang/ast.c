@@ -203,9 +203,19 @@ struct ast *ast_foreach(struct parse_ctx *c, struct src_range loc,
 
 struct ast *ast_bad(struct parse_ctx *c, struct src_range loc, const char *msg)
 {
-	/* the parser has reported the syntax error; add advice if we have some */
-	if (msg)
+	/* the parser has reported the syntax error; add advice once for it,
+	 * not for every token error recovery skips */
+	if (msg && c->diag->errors > c->advised_errors) {
 		diag_note(c->diag, loc, "%s", msg);
+		c->advised_errors = c->diag->errors;
+	}
+	return ast_new(c, AST_EMPTY, loc);
+}
+
+struct ast *ast_misplaced(struct parse_ctx *c, struct src_range loc,
+			  const char *msg)
+{
+	diag_error(c->diag, loc, "%s", msg);
 	return ast_new(c, AST_EMPTY, loc);
 }
 

@@ -137,6 +137,7 @@ struct parse_ctx {
 	struct ast **tail;	/* where the next declaration goes */
 	uint32_t offset;	/* lexer position, in bytes */
 	struct src_range open;	/* start of the open comment or C block */
+	unsigned advised_errors;	/* errors already given advice */
 };
 
 /*
@@ -176,6 +177,9 @@ struct ast *ast_foreach_key(struct parse_ctx *c, struct src_range loc,
 struct ast *ast_foreach_array(struct parse_ctx *c, struct src_range loc,
 			      const char *name, const char *statop, int sort);
 struct ast *ast_bad(struct parse_ctx *c, struct src_range loc, const char *msg);
+/* valid syntax in the wrong place: an error, and parsing goes on */
+struct ast *ast_misplaced(struct parse_ctx *c, struct src_range loc,
+			  const char *msg);
 void ast_add_decl(struct parse_ctx *c, struct ast *decl);
 
 #define ast_foreach_child(n, list) \

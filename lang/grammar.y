@@ -240,6 +240,7 @@ stmt
 	| TRY block CATCH '(' IDENT ')' block
 					{ $$ = ast_node(ctx, AST_TRY, @$, $2, ast_named(ctx, AST_VAR, @5, $5, NULL), $7); }
 	| error ';'			{ $$ = ast_bad(ctx, @1, NULL); }
+	| PROBE pp_list block		{ $$ = ast_misplaced(ctx, @1, "a probe inside a block: is a '}' missing before it?"); }
 	;
 
 opt_expr
