@@ -116,7 +116,7 @@ static int parse_conv(const char *t, size_t len, size_t *i,
 		s->precision = read_int(t, len, i);
 	}
 	/* C length modifiers mean nothing here: every number is 64 bits */
-	while (*i < len && strchr("hlLqjzt", t[*i]))
+	while (*i < len && strchr("hlLjzt", t[*i]))
 		(*i)++;
 	if (*i >= len) {
 		*msg = "incomplete conversion at the end of the format";
