@@ -463,3 +463,17 @@ uint64_t loop_report_loss(struct loop *lp)
 			lp->o.prog, total, detail);
 	return total;
 }
+
+uint64_t loop_kernel_recorded(struct loop *lp)
+{
+	uint64_t total = 0;
+
+	for (int i = 0; i < lp->ncpus; i++) {
+		struct tfb_cpu_stats st;
+
+		if (lp->cpus[i].fd < 0 || tfb_cpu_stats(lp->o.instance, i, &st))
+			continue;
+		total += st.read + st.entries + st.overrun;
+	}
+	return total;
+}

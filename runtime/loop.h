@@ -52,4 +52,8 @@ int loop_child_status(const struct loop *lp);
  * number of events lost. */
 uint64_t loop_report_loss(struct loop *lp);
 
+/* Events the kernel wrote into the buffers (read, unread or overwritten):
+ * what the filters let through. */
+uint64_t loop_kernel_recorded(struct loop *lp);
+
 #endif

@@ -246,8 +246,9 @@ int session_run(const struct program *p, const struct session_opts *o,
 	finish(&r, why);
 	if (rt_exit_status(r.rt))
 		status = 1;
-	if (o->verbose)
-		fprintf(o->log, "%s: %llu events handled\n", o->prog,
+	if (o->verbose && r.tfb)
+		fprintf(o->log, "%s: the kernel recorded %llu events; %llu handled\n",
+			o->prog, (unsigned long long)loop_kernel_recorded(r.loop),
 			(unsigned long long)rt_events_handled(r.rt));
 	teardown(&r);
 	return status;

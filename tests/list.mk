@@ -61,4 +61,12 @@ golden_tests = \
 	tests/errors/uprobe-arg-at-return.tap \
 	tests/errors/wrong-context-type.tap
 live_tests = \
-	tests/live/*.sh
+	tests/live/command.sh \
+	tests/live/concurrent.sh \
+	tests/live/filter.sh \
+	tests/live/sigkill.sh \
+	tests/live/signals.sh \
+	tests/live/syscalls.sh \
+	tests/live/timers.sh \
+	tests/live/tracepoint.sh \
+	tests/live/uprobe.sh

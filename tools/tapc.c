@@ -13,6 +13,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <wordexp.h>
 
 #include "compiler.h"
 #include "session.h"
@@ -58,8 +59,8 @@ static void usage(FILE *out)
 		"  -e SCRIPT      run SCRIPT given on the command line\n"
 		"  -p N           stop after pass N and print it: 1 the parsed script,\n"
 		"                 2 the plan (the exact tracefs writes and handlers)\n"
-		"  -c CMD         run CMD (through sh -c), trace, and stop when it ends;\n"
-		"                 target() is its pid\n"
+		"  -c CMD         run CMD, trace, and stop when it ends; target() is its\n"
+		"                 pid (CMD with shell syntax runs under sh -c)\n"
 		"  -x PID         set target() to PID\n"
 		"  -m NAME        session name; the instance is tap_NAME\n"
 		"  -s MB          ring buffer size per CPU, in MB (default 1)\n"
@@ -285,6 +286,8 @@ struct driver {
 	struct program *prog;
 	char *session;
 	char *command_argv[4];
+	wordexp_t words;
+	bool have_words;
 };
 
 static int compile(struct driver *dr, struct diag *d)
@@ -314,6 +317,23 @@ static int compile(struct driver *dr, struct diag *d)
 	return err ? EXIT_SCRIPT : EXIT_OK;
 }
 
+/*
+ * -c CMD: a plain command line is split into words and run directly, so
+ * target() is the command itself; one with shell syntax (';', '|', ...)
+ * runs under sh -c, and target() is that shell.
+ */
+static char *const *command_argv(struct driver *dr)
+{
+	if (wordexp(dr->o.command, &dr->words, WRDE_NOCMD) == 0 && dr->words.we_wordc) {
+		dr->have_words = true;
+		return dr->words.we_wordv;
+	}
+	dr->command_argv[0] = "/bin/sh";
+	dr->command_argv[1] = "-c";
+	dr->command_argv[2] = dr->o.command;
+	return dr->command_argv;
+}
+
 static int run(struct driver *dr)
 {
 	struct session_opts so = { .prog = "tapc", .log = stderr,
@@ -324,12 +344,8 @@ static int run(struct driver *dr)
 	so.out_fd = open_output(&dr->o);
 	if (so.out_fd < 0)
 		return EXIT_KERNEL;
-	if (dr->o.command) {
-		dr->command_argv[0] = "/bin/sh";
-		dr->command_argv[1] = "-c";
-		dr->command_argv[2] = dr->o.command;
-		so.command = dr->command_argv;
-	}
+	if (dr->o.command)
+		so.command = command_argv(dr);
 	diag_init(&d, dr->src);
 	status = session_run(dr->prog, &so, &d);
 	diag_print(&d, stderr, "tapc", diag_want_color(stderr));
@@ -423,5 +439,7 @@ out:
 	target_free(dr.target);
 	src_file_free(dr.src);
 	free(dr.session);
+	if (dr.have_words)
+		wordfree(&dr.words);
 	return status;
 }

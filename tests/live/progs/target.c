@@ -1,0 +1,28 @@
+/* The program the live uprobe tests trace: functions with known
+ * arguments and results, called a given number of times. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+__attribute__((noinline)) int target_add(int a, int b)
+{
+	return a + b;
+}
+
+__attribute__((noinline)) long target_name(const char *name, long n)
+{
+	return (long)strlen(name) * n;
+}
+
+int main(int argc, char **argv)
+{
+	int times = argc > 1 ? atoi(argv[1]) : 3;
+	volatile long sink = 0;
+
+	for (int i = 0; i < times; i++) {
+		sink += target_add(i, 40);
+		sink += target_name(i % 2 ? "odd" : "even-number", i);
+	}
+	return (int)(sink & 1) * 0;
+}
