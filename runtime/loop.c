@@ -407,6 +407,9 @@ enum loop_stop loop_run(struct loop *lp)
 		why = handle_signals(lp, &stop);
 		if (stop)
 			return why;
+		/* "tapc ... | head": the reader is gone, stop cleanly */
+		if (rt_output_closed(lp->rt))
+			return LOOP_STOP_SIGNAL;
 		if (pages < LOOP_BATCH_PAGES / 2) {
 			rt_flush(lp->rt);
 			wait_for_work(lp);

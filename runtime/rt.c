@@ -661,3 +661,8 @@ unsigned long long rt_user_read_failures(const struct rt *rt)
 {
 	return rt->user_read_failures;
 }
+
+bool rt_output_closed(const struct rt *rt)
+{
+	return rt->out->error == -EPIPE;
+}

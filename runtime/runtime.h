@@ -55,6 +55,8 @@ uint64_t rt_events_handled(const struct rt *rt);
 void rt_set_target(struct rt *rt, long pid);
 /* user_string() values that could not be read from the process late */
 unsigned long long rt_user_read_failures(const struct rt *rt);
+/* The reader of the output went away (EPIPE): time to stop. */
+bool rt_output_closed(const struct rt *rt);
 /* Writes out what handlers printed so far. */
 void rt_flush(struct rt *rt);
 

@@ -83,6 +83,7 @@ static pid_t fork_child(char *const *argv, const sigset_t *old, int *go_fd)
 
 		close(fds[1]);
 		sigprocmask(SIG_SETMASK, old, NULL);
+		signal(SIGPIPE, SIG_DFL);
 		if (read(fds[0], &c, 1) != 1)
 			_exit(127);
 		execvp(argv[0], argv);
@@ -144,6 +145,8 @@ static int setup(struct run *r, struct diag *d)
 	struct loop_opts lo = { .log = r->o->log, .prog = r->o->prog };
 	int err;
 
+	/* a closed pipe is an EPIPE we handle, not a death without cleanup */
+	signal(SIGPIPE, SIG_IGN);
 	output_init(&r->out, r->o->out_fd);
 	if (plan->instance.name) {
 		err = setup_kernel(r, d);

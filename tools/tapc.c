@@ -322,11 +322,25 @@ static int compile(struct driver *dr, struct diag *d)
  * target() is the command itself; one with shell syntax (';', '|', ...)
  * runs under sh -c, and target() is that shell.
  */
+static bool shell_word(const char *w)
+{
+	static const char *const words[] = {
+		"exec", "cd", "export", "set", "unset", "for", "while", "until",
+		"if", "case", "eval", ".", "source", "ulimit", "umask", "trap",
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(w, words[i]))
+			return true;
+	return strchr(w, '=') != NULL;	/* VAR=value cmd */
+}
+
 static char *const *command_argv(struct driver *dr)
 {
-	if (wordexp(dr->o.command, &dr->words, WRDE_NOCMD) == 0 && dr->words.we_wordc) {
+	if (wordexp(dr->o.command, &dr->words, WRDE_NOCMD) == 0) {
 		dr->have_words = true;
-		return dr->words.we_wordv;
+		if (dr->words.we_wordc && !shell_word(dr->words.we_wordv[0]))
+			return dr->words.we_wordv;
 	}
 	dr->command_argv[0] = "/bin/sh";
 	dr->command_argv[1] = "-c";
