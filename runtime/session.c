@@ -18,20 +18,15 @@
 #include "state.h"
 #include "tfb.h"
 
-const char **session_event_systems(const struct plan *p)
+const char **session_events(const struct plan *p)
 {
-	const char **v = calloc(p->ndefs + 2, sizeof(*v));
-	size_t n = 0;
+	const char **v = calloc(2 * p->ndefs + 1, sizeof(*v));
 
 	if (!v)
 		return NULL;
 	for (size_t i = 0; i < p->ndefs; i++) {
-		bool seen = false;
-
-		for (size_t j = 0; j < n; j++)
-			seen |= !strcmp(v[j], p->defs[i].system);
-		if (!seen)
-			v[n++] = p->defs[i].system;
+		v[2 * i] = p->defs[i].system;
+		v[2 * i + 1] = p->defs[i].event;
 	}
 	return v;
 }
@@ -113,7 +108,7 @@ struct run {
 static int setup_kernel(struct run *r, struct diag *d)
 {
 	const struct plan *plan = r->p->plan;
-	const char **systems;
+	const char **events;
 	int err;
 
 	err = state_claim(plan->instance.name, plan->group, false);
@@ -126,11 +121,11 @@ static int setup_kernel(struct run *r, struct diag *d)
 	err = tfb_session_create(plan, d, &r->tfb);
 	if (err)
 		return err;
-	systems = session_event_systems(plan);
-	if (!systems)
+	events = session_events(plan);
+	if (!events)
 		return -ENOMEM;
-	r->tep = tfb_load_events(systems);
-	free(systems);
+	r->tep = tfb_load_events(events);
+	free(events);
 	if (!r->tep) {
 		diag_error(d, SRC_NO_RANGE, "cannot read the event formats: %s",
 			   strerror(errno));

@@ -29,9 +29,9 @@ int session_run(const struct program *p, const struct session_opts *o,
 		struct diag *d);
 
 /*
- * The systems whose formats the runtime needs to decode @p's events,
- * NULL-terminated, in a malloc'd array of pointers into the plan.
+ * The events whose formats the runtime needs to decode @p's records:
+ * system, name, ..., NULL, in a malloc'd array of pointers into the plan.
  */
-const char **session_event_systems(const struct plan *p);
+const char **session_events(const struct plan *p);
 
 #endif

@@ -62,10 +62,11 @@ int tfb_subbuf_size(const char *instance);
 
 struct tep_handle;
 /*
- * Event formats for decoding: the header page and the events of @systems
- * (NULL-terminated). NULL on failure, with errno set. Free with tep_free().
+ * Event formats for decoding: the header page and the given events,
+ * listed as system, name, system, name, ..., NULL. NULL on failure, with
+ * errno set. Free with tep_free().
  */
-struct tep_handle *tfb_load_events(const char *const *systems);
+struct tep_handle *tfb_load_events(const char *const *events);
 
 /* tracefs mount point ("/sys/kernel/tracing" unless TAP_TRACEFS is set) */
 const char *tfb_tracing_dir(void);
