@@ -145,6 +145,7 @@ void rt_free(struct rt *rt)
 	scratch_release(&rt->scratch);
 	task_cache_free(rt->tasks);
 	free(rt->by_id);
+	free(rt->filter_refused);
 	free(rt->local_pool);
 	free(rt->probes);
 	free(rt->globals);
@@ -449,6 +450,21 @@ struct sv ctx_str(struct exec *x, const struct ast *e)
 
 static void report_error(struct rt *rt);
 
+/* the kernel applies this probe's filter (it may have refused it) */
+static bool filtered(const struct rt *rt, const struct dprobe *dp)
+{
+	return dp->def_index < 0 || !rt->filter_refused ||
+	       !rt->filter_refused[dp->def_index];
+}
+
+void rt_filter_refused(struct rt *rt, int def)
+{
+	if (!rt->filter_refused)
+		rt->filter_refused = calloc(rt->prog->plan->ndefs + 1, sizeof(bool));
+	if (rt->filter_refused)
+		rt->filter_refused[def] = true;
+}
+
 static void run_probe(struct rt *rt, const struct rt_probe *p,
 		      const struct rt_event *ev)
 {
@@ -470,10 +486,11 @@ static void run_probe(struct rt *rt, const struct rt_probe *p,
 		x.locals[i].s = SV_EMPTY;
 	}
 	rt->local_pool_used = (size_t)x.nlocals;
-	if (dp->probe->b && !dp->cond_in_kernel && !eval_num(&x, dp->probe->b))
+	if (dp->probe->b && !(dp->cond_in_kernel && filtered(rt, dp)) &&
+	    !eval_num(&x, dp->probe->b))
 		goto out;
 	/* the kernel filter already did the leading "if (c) next" */
-	if (dp->first_next_in_kernel && body)
+	if (dp->first_next_in_kernel && filtered(rt, dp) && body)
 		body = body->next;
 	ast_foreach_child(s, body)
 		if (exec_stmt(&x, s) != FLOW_NORMAL)

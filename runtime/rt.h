@@ -90,6 +90,7 @@ struct rt {
 	uint64_t events_handled;
 	long target_pid;
 	int self;	/* our own pid: its events are skipped */
+	bool *filter_refused;	/* per plan definition, or NULL */
 	unsigned long long user_read_failures;
 	int id_task_fork, id_task_exec, id_task_rename;
 };

@@ -26,6 +26,9 @@ void rt_free(struct rt *rt);
  */
 int rt_bind_events(struct rt *rt, struct tep_handle *tep, struct diag *d);
 
+/* The kernel refused plan definition @def's filter: check in user space. */
+void rt_filter_refused(struct rt *rt, int def);
+
 /* wall clock = trace timestamp + @offset (ns), for gettimeofday_*() */
 void rt_set_clock_offset(struct rt *rt, int64_t offset);
 

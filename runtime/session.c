@@ -155,6 +155,9 @@ static int setup(struct run *r, struct diag *d)
 		return err;
 	if (r->tep && rt_bind_events(r->rt, r->tep, d))
 		return -EINVAL;
+	for (size_t i = 0; r->tfb && i < plan->ndefs; i++)
+		if (tfb_session_filter_refused(r->tfb, i))
+			rt_filter_refused(r->rt, (int)i);
 	rt_set_clock_offset(r->rt, realtime_offset());
 	r->sigfd = block_signals(&r->oldmask);
 	if (r->sigfd < 0)
@@ -237,8 +240,11 @@ int session_run(const struct program *p, const struct session_opts *o,
 			waitpid(r.child, NULL, 0);
 		}
 		teardown(&r);
-		return err == -EINVAL ? 1 : 3;
+		return 3;	/* the kernel or the system refused */
 	}
+	/* warnings from setting up (a refused filter) come before output */
+	diag_print(d, o->log, o->prog, diag_want_color(o->log));
+	diag_release(d);
 	start(&r);
 	why = rt_should_stop(r.rt) ? LOOP_STOP_EXIT : loop_run(r.loop);
 	finish(&r, why);

@@ -22,8 +22,10 @@ struct session_opts {
 };
 
 /*
- * Runs @p to the end. Kernel rejections go to @d. Returns the process exit
- * status: 0, 1 after a run-time error, 3 when the kernel refused the plan.
+ * Runs @p to the end. Kernel rejections go to @d; warnings of a plan the
+ * kernel took are printed to o->log before the run starts (and @d is
+ * emptied). Returns the process exit status: 0, 1 after a run-time error,
+ * 3 when the kernel refused the plan.
  */
 int session_run(const struct program *p, const struct session_opts *o,
 		struct diag *d);

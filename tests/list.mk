@@ -64,6 +64,7 @@ live_tests = \
 	tests/live/command.sh \
 	tests/live/concurrent.sh \
 	tests/live/filter.sh \
+	tests/live/rejections.sh \
 	tests/live/sigkill.sh \
 	tests/live/signals.sh \
 	tests/live/syscalls.sh \

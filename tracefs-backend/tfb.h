@@ -19,7 +19,8 @@ struct tfb_session;
 /*
  * Creates the plan's instance, dynamic events, filters, triggers and
  * enables, with tracing still off. Kernel rejections are reported in @d
- * at the probe's source range, with the kernel's error_log as notes.
+ * at the probe's source range, with the kernel's error_log as notes; a
+ * refused filter is only a warning (see tfb_session_filter_refused()).
  * On failure everything created so far is removed again. Returns 0,
  * -EEXIST if the instance exists, or -errno.
  */
@@ -32,6 +33,8 @@ int tfb_session_create(const struct plan *p, struct diag *d,
 int tfb_session_open(const struct plan *p, struct tfb_session **out);
 
 int tfb_session_tracing(struct tfb_session *s, bool on);
+/* The kernel refused definition @def's filter: its events come unfiltered. */
+bool tfb_session_filter_refused(const struct tfb_session *s, size_t def);
 /* Removes the instance and the dynamic events of the plan. */
 int tfb_session_destroy(struct tfb_session *s);
 void tfb_session_free(struct tfb_session *s);

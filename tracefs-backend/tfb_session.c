@@ -16,6 +16,7 @@ struct tfb_session {
 	const struct plan *plan;
 	struct tracefs_instance *inst;
 	bool *created;	/* per plan definition: dynamic event made by us */
+	bool *filter_refused;	/* per plan definition: runs unfiltered */
 	bool instance_created;
 };
 
@@ -34,7 +35,9 @@ static struct tfb_session *session_alloc(const struct plan *p)
 		return NULL;
 	s->plan = p;
 	s->created = calloc(p->ndefs + 1, sizeof(*s->created));
-	if (!s->created) {
+	s->filter_refused = calloc(p->ndefs + 1, sizeof(*s->filter_refused));
+	if (!s->created || !s->filter_refused) {
+		free(s->created);
 		free(s);
 		return NULL;
 	}
@@ -47,7 +50,13 @@ void tfb_session_free(struct tfb_session *s)
 		return;
 	tracefs_instance_free(s->inst);
 	free(s->created);
+	free(s->filter_refused);
 	free(s);
+}
+
+bool tfb_session_filter_refused(const struct tfb_session *s, size_t def)
+{
+	return s->filter_refused[def];
 }
 
 const char *tfb_session_instance(const struct tfb_session *s)
@@ -74,11 +83,13 @@ static void add_error_log(struct diag *d, struct tracefs_instance *inst)
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *p = line;
 
-		/* drop the "[  123.456789] " time stamp */
-		if (*p == '[' && strchr(p, ']'))
+		/* drop the "[  123.456789] " time stamp; keep the indentation
+		 * of the lines after it, so the kernel's caret lines up */
+		if (*p == '[' && strchr(p, ']')) {
 			p = strchr(p, ']') + 1;
-		while (*p == ' ')
-			p++;
+			while (*p == ' ')
+				p++;
+		}
 		if (*p)
 			diag_note(d, SRC_NO_RANGE, "kernel: %s", p);
 	}
@@ -154,16 +165,17 @@ static int enable_event(struct tfb_session *s, size_t i, struct diag *d)
 	const struct probe_def *def = &s->plan->defs[i];
 
 	tracefs_error_clear(s->inst);
+	/* a filter is an optimisation: when the kernel refuses it, the
+	 * condition is checked in user space instead, and we say so */
 	if (def->filter && tracefs_event_file_write(s->inst, def->system,
 						    def->event, "filter",
 						    def->filter) < 0) {
-		int err = errno ? -errno : -EIO;
-
-		diag_error(d, def->loc, "the kernel rejected the filter of %s/%s: %s",
-			   def->system, def->event, strerror(-err));
+		diag_warning(d, def->loc,
+			     "the kernel refused the filter of %s/%s (%s); the condition is checked in user space",
+			     def->system, def->event, strerror(errno ? errno : EIO));
 		diag_note(d, SRC_NO_RANGE, "filter: %s", def->filter);
 		add_error_log(d, s->inst);
-		return err;
+		s->filter_refused[i] = true;
 	}
 	if (def->trigger && tracefs_event_file_append(s->inst, def->system,
 						      def->event, "trigger",
