@@ -59,7 +59,10 @@ golden_tests = \
 	tests/errors/unknown-variable.tap \
 	tests/errors/unterminated-string.tap \
 	tests/errors/uprobe-arg-at-return.tap \
-	tests/errors/wrong-context-type.tap
+	tests/errors/wrong-context-type.tap \
+	tests/parse/expressions.tap \
+	tests/parse/probe-points.tap \
+	tests/parse/statements.tap
 live_tests = \
 	tests/live/command.sh \
 	tests/live/concurrent.sh \

@@ -2,6 +2,8 @@
 # Runs one golden test of the compiler (automake's log compiler for .tap):
 #   tests/compile/NAME.tap -> NAME.expect   the plan, tapc -p2 (exit 0)
 #   tests/errors/NAME.tap  -> NAME.err      the diagnostics on stderr (exit 1)
+#   tests/parse/NAME.tap   -> NAME.expect   the parsed script, tapc -p1; its
+#                                           output must parse to itself again
 # Both compile for the saved target in tests/target, so they give the same
 # bytes on any machine. A "# args: ..." line in the script adds tapc
 # options, "# script-args: ..." arguments after the script. UPDATE_GOLDEN=1 rewrites the expected file; review it with git diff.
@@ -31,6 +33,17 @@ errors)
 	# shellcheck disable=SC2086
 	NO_COLOR=1 "$TAPC" -p2 --target "$target" $args "$name.tap" $sargs >/dev/null 2>"$out"
 	rc=$?
+	;;
+parse)
+	expect=$name.expect
+	want=0
+	NO_COLOR=1 "$TAPC" -p1 "$name.tap" >"$out" 2>&1
+	rc=$?
+	# printing is canonical: the printed script prints the same again
+	if [ "$rc" = 0 ] && ! NO_COLOR=1 "$TAPC" -p1 "$out" 2>&1 | diff -u "$out" -; then
+		echo "FAIL: parse/$name: -p1 output does not print itself" >&2
+		exit 1
+	fi
 	;;
 *)
 	echo "unknown golden test kind '$kind'" >&2
