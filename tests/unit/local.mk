@@ -1,6 +1,7 @@
 # tests/unit/: C unit tests of pure logic
 unit_tests += tests/unit/test-format tests/unit/test-source \
-	tests/unit/test-elfsym tests/unit/test-tapd-config
+	tests/unit/test-elfsym tests/unit/test-tapd-config \
+	tests/unit/test-crash-walk tests/unit/test-crash-ksyms
 check_PROGRAMS += $(unit_tests)
 UNIT_LDADD = $(COMPILER_LIBS)
 tests_unit_test_format_SOURCES = tests/unit/test-format.c tests/unit/check.h
@@ -11,3 +12,10 @@ tests_unit_test_elfsym_SOURCES = tests/unit/test-elfsym.c tests/unit/check.h
 tests_unit_test_elfsym_LDADD = $(UNIT_LDADD)
 tests_unit_test_tapd_config_SOURCES = tests/unit/test-tapd-config.c tests/unit/check.h
 tests_unit_test_tapd_config_LDADD = $(TAPD_LIBS) $(UNIT_LDADD)
+tests_unit_test_crash_walk_SOURCES = tests/unit/test-crash-walk.c tests/unit/check.h
+tests_unit_test_crash_walk_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/crash \
+	$(LIBBPF_CFLAGS) $(TRACEEVENT_CFLAGS)
+tests_unit_test_crash_walk_LDADD = $(CRASH_LIBS)
+tests_unit_test_crash_ksyms_SOURCES = tests/unit/test-crash-ksyms.c tests/unit/check.h
+tests_unit_test_crash_ksyms_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/crash
+tests_unit_test_crash_ksyms_LDADD = $(CRASH_LIBS)
