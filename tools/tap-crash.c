@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "compiler.h"
@@ -29,6 +30,7 @@
 enum format { FMT_TEXT, FMT_JSON, FMT_RAW };
 
 struct opts {
+	bool channels;	/* --channels: what this kernel offers */
 	const char *vmcore;
 	const char *meta_dir;
 	const char *instance;
@@ -55,6 +57,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: tap-crash VMCORE [--meta DIR] [--instance NAME] [-o DIR] [--raw|--json]\n"
+		"       tap-crash --channels [INSTANCE]\n"
 		"Recover ftrace instances (tap flight recorders) from a kdump dump.\n"
 		"\n"
 		"  --meta DIR       saved metadata (default: $TAP_CRASH_DIR or /var/lib/tap/crash)\n"
@@ -63,6 +66,8 @@ static void usage(FILE *out)
 		"  --raw            trace.dat for trace-cmd report and KernelShark\n"
 		"  --json           one JSON object per event\n"
 		"  -q, --quiet      do not report skipped or damaged parts\n"
+		"  --channels       which ways out of a crash this kernel offers, and the\n"
+		"                   kernel command line each one needs\n"
 		"  -h, --help       this text\n"
 		"Without --raw or --json the events run through the session's script,\n"
 		"giving the text a live attach shows. See tap-crash(1).\n");
@@ -77,6 +82,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "channels", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -90,9 +96,12 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'j': o->format = FMT_JSON; break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
+		case 'C': o->channels = true; break;
 		default: return -1;
 		}
 	}
+	if (o->channels && optind == argc)
+		return 0;
 	if (optind != argc - 1) {
 		fprintf(stderr, "tap-crash: give one dump file\n");
 		return -1;
@@ -460,6 +469,70 @@ static int run(struct ctx *c)
 	return 1;
 }
 
+static bool file_has(const char *path, const char *needle)
+{
+	char buf[4096] = "";
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return strstr(buf, needle) != NULL;
+}
+
+static bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/*
+ * The three ways a flight recorder survives a crash, checked on the
+ * running kernel, with what to put on its command line.
+ */
+static int channels(const char *instance)
+{
+	const char *inst = instance ? instance : "tap_NAME";
+	bool kexec = access("/sys/kernel/kexec_crash_size", F_OK) == 0;
+	bool loaded = file_has("/sys/kernel/kexec_crash_loaded", "1");
+
+	printf("kdump (tap-crash reads every instance from the dump):\n");
+	if (!kexec)
+		printf("  not available: this kernel has no kexec/crash dump support "
+		       "(CONFIG_KEXEC_CORE, CONFIG_CRASH_DUMP)\n");
+	else
+		printf("  available; capture kernel %s\n"
+		       "  command line: crashkernel=256M; install kdump-tools and set\n"
+		       "  MAKEDUMP_ARGS=\"-c -d 31\" (level 31 keeps ring-buffer pages)\n",
+		       loaded ? "loaded" : "NOT loaded (kdump-config load)");
+	printf("ftrace_dump_on_oops (the instance printed to the console at a panic):\n");
+	if (access("/proc/sys/kernel/ftrace_dump_on_oops", F_OK))
+		printf("  not available on this kernel\n");
+	else if (!kernel_at_least(6, 10))
+		printf("  only the top-level buffer on this kernel (instances need 6.10)\n");
+	else
+		printf("  available: command line ftrace_dump_on_oops=%s, or now:\n"
+		       "  sysctl kernel.ftrace_dump_on_oops=%s (keep its buffer small:\n"
+		       "  tapc -s 1; the console is slow)\n", inst, inst);
+	printf("persistent boot-mapped buffer (read after a warm reboot, no kdump):\n");
+	if (!kernel_at_least(6, 12))
+		printf("  not available: needs Linux 6.12 (reserve_mem= and trace_instance=)\n");
+	else
+		printf("  available: command line reserve_mem=12M:4096:trace "
+		       "trace_instance=boot_map^traceoff@trace\n"
+		       "  %s\n", file_has("/proc/cmdline", "reserve_mem=") ?
+				      "reserve_mem is set on this boot" :
+				      "not configured on this boot");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct ctx c = { 0 };
@@ -469,6 +542,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (c.o.channels)
+		return channels(c.o.vmcore);
 	rc = run(&c);
 	if (c.problems && !c.o.quiet)
 		fprintf(stderr, "tap-crash: %u damaged or unreadable parts were skipped\n",
