@@ -42,6 +42,10 @@ static const struct builtin builtins[] = {
 	{ "abs", BI_ABS, L, 1, 1, { L }, 0 },
 	{ "min", BI_MIN, L, 2, 2, { L, L }, 0 },
 	{ "max", BI_MAX, L, 2, 2, { L, L }, 0 },
+	{ "addr", BI_ADDR, L, 0, 0, { 0 }, BF_EVENT },
+	{ "uaddr", BI_UADDR, L, 0, 0, { 0 }, BF_EVENT },
+	{ "symname", BI_SYMNAME, S, 1, 1, { L }, 0 },
+	{ "usymname", BI_USYMNAME, S, 1, 1, { L }, BF_EVENT | BF_TASK },
 };
 
 const struct builtin *builtin_find(const char *name)

@@ -40,6 +40,10 @@ enum builtin_id {
 	BI_ABS,
 	BI_MIN,
 	BI_MAX,
+	BI_ADDR,
+	BI_UADDR,
+	BI_SYMNAME,
+	BI_USYMNAME,
 	BI_COUNT
 };
 

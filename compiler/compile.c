@@ -21,6 +21,7 @@ const struct provider *const providers[] = {
 	&tracepoint_provider,
 	&syscall_provider,
 	&uprobe_provider,
+	&perf_provider,
 	NULL,
 };
 
@@ -271,7 +272,7 @@ static void unknown_point(struct compile *c, struct ast *point)
 {
 	static const char *const families[] = {
 		"begin", "end", "error", "never", "timer", "kernel", "syscall",
-		"process",
+		"process", "perf",
 	};
 	struct suggest sg;
 
@@ -560,6 +561,7 @@ static const char *dprobe_kind_name(enum dprobe_kind k)
 	case DPROBE_ERROR: return "error";
 	case DPROBE_NEVER: return "never";
 	case DPROBE_TIMER: return "timer";
+	case DPROBE_PERF: return "perf";
 	default: return "event";
 	}
 }
@@ -575,6 +577,10 @@ static void print_dprobe(const struct program *p, const struct dprobe *dp,
 		dprobe_kind_name(dp->kind), dp->pp);
 	if (dp->kind == DPROBE_TIMER)
 		fprintf(out, " every %" PRIu64 " ns", dp->period_ns);
+	if (dp->kind == DPROBE_PERF)
+		fprintf(out, " perf_event_open type=%u config=%" PRIu64
+			" sample_period=%" PRIu64 " on every CPU",
+			dp->perf.type, dp->perf.config, dp->perf.period);
 	if (dp->def_index >= 0) {
 		const struct probe_def *d = &p->plan->defs[dp->def_index];
 

@@ -66,6 +66,15 @@ enum dprobe_kind {
 	DPROBE_NEVER,
 	DPROBE_TIMER,
 	DPROBE_EVENT,	/* runs when its event is read from the buffer */
+	DPROBE_PERF,	/* a perf_event sample (timer.profile, perf.*) */
+};
+
+/* what perf_event_open(2) is asked for a DPROBE_PERF probe */
+struct perf_spec {
+	uint32_t type;	/* PERF_TYPE_HARDWARE, _SOFTWARE, ... */
+	uint64_t config;
+	uint64_t period;	/* events (or ns for the clocks) between samples */
+	const char *name;	/* as written: "cpu_clock" */
 };
 
 /* a probe point resolved to one concrete thing (wildcards expanded) */
@@ -78,6 +87,7 @@ struct dprobe {
 	char *pp;	/* canonical probe point, for pp() */
 	char *func;	/* for probefunc() */
 	uint64_t period_ns;	/* timers */
+	struct perf_spec perf;	/* DPROBE_PERF */
 	int def_index;	/* its kernel definition in the plan, or -1 */
 	struct ctx_binding *ctx;	/* one per handler context slot */
 	bool cond_in_kernel;	/* the probe's if () became the filter */

@@ -14,6 +14,7 @@
 
 #include "builtins.h"
 #include "rt.h"
+#include "symbolize.h"
 
 #define LOCAL_POOL_SIZE 4096
 
@@ -143,6 +144,7 @@ void rt_free(struct rt *rt)
 	for (size_t i = 0; i < rt->prog->nfunctions; i++)
 		ast_walk(rt->prog->functions[i]->body, free_regex, NULL);
 	scratch_release(&rt->scratch);
+	symbolizer_free(rt->symbols);
 	task_cache_free(rt->tasks);
 	free(rt->by_id);
 	free(rt->filter_refused);
@@ -682,4 +684,22 @@ unsigned long long rt_user_read_failures(const struct rt *rt)
 bool rt_output_closed(const struct rt *rt)
 {
 	return rt->out->error == -EPIPE;
+}
+
+void rt_handle_perf(struct rt *rt, int probe, int cpu, uint64_t ts, int pid,
+		    int tid, uint64_t ip, bool user)
+{
+	struct rt_event ev = { .cpu = cpu, .ts = ts, .tid = tid, .ip = ip,
+			       .ip_user = user };
+
+	if (probe < 0 || (size_t)probe >= rt->nprobes || tid == rt->self ||
+	    rt->exit_requested || rt->error_stop)
+		return;
+	ev.probe = &rt->probes[probe];
+	/* a sample knows its process: teach the task table */
+	task_note_tgid(rt->tasks, tid, pid);
+	rt->probes[probe].hits++;
+	rt->events_handled++;
+	run_probe(rt, &rt->probes[probe], &ev);
+	output_commit(rt->out);
 }

@@ -56,6 +56,8 @@ struct rt_event {
 	int cpu;
 	uint64_t ts;	/* trace clock ns */
 	int tid;
+	uint64_t ip;	/* perf samples: the sampled instruction pointer */
+	bool ip_user;
 };
 
 struct rt_local {
@@ -93,6 +95,7 @@ struct rt {
 	bool *filter_refused;	/* per plan definition, or NULL */
 	unsigned long long user_read_failures;
 	int id_task_fork, id_task_exec, id_task_rename;
+	struct symbolizer *symbols;	/* for symname()/usymname(), lazily */
 };
 
 enum flow {

@@ -12,6 +12,7 @@
 
 #include "builtins.h"
 #include "rt.h"
+#include "symbolize.h"
 
 static const struct builtin *bi(const struct ast *e)
 {
@@ -308,6 +309,23 @@ static struct sv user_string(struct exec *x, struct ast *e)
 				task(x)->tgid);
 }
 
+/* symname(addr) and usymname(uaddr), for perf samples */
+static struct sv symname(struct exec *x, struct ast *e)
+{
+	uint64_t addr = (uint64_t)eval_num(x, e->a);
+	const char *s;
+
+	if (!x->rt->symbols)
+		x->rt->symbols = symbolizer_alloc();
+	if (!x->rt->symbols)
+		return SV_EMPTY;
+	if (((const struct builtin *)e->bind)->id == BI_SYMNAME)
+		s = symbolize_kernel(x->rt->symbols, addr);
+	else
+		s = symbolize_user(x->rt->symbols, x->ev ? task(x)->tgid : getpid(), addr);
+	return scratch_copy(&x->rt->scratch, sv_from(s, strlen(s)));
+}
+
 /* --- dispatch ------------------------------------------------------------------- */
 
 static int64_t time_in(struct exec *x, int64_t unit)
@@ -337,6 +355,10 @@ int64_t builtin_num(struct exec *x, struct ast *e)
 	case BI_ABS:
 		a = eval_num(x, e->a);
 		return a < 0 ? -a : a;
+	case BI_ADDR:
+		return x->ev && !x->ev->ip_user ? (int64_t)x->ev->ip : 0;
+	case BI_UADDR:
+		return x->ev && x->ev->ip_user ? (int64_t)x->ev->ip : 0;
 	case BI_MIN:
 	case BI_MAX:
 		a = eval_num(x, e->a);
@@ -368,6 +390,9 @@ struct sv builtin_str(struct exec *x, struct ast *e)
 		return user_string(x, e);
 	case BI_SUBSTR:
 		return substr(x, e);
+	case BI_SYMNAME:
+	case BI_USYMNAME:
+		return symname(x, e);
 	case BI_TEXT_STR:
 		return text_str(x, e, false);
 	case BI_STRING_QUOTED:

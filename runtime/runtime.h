@@ -40,6 +40,11 @@ void rt_run_end(struct rt *rt);
 void rt_handle_record(struct rt *rt, int cpu, uint64_t ts, const void *data,
 		      int size);
 
+/* Runs the handler of perf probe @probe (an index into the program's
+ * derived probes) for one sample. */
+void rt_handle_perf(struct rt *rt, int probe, int cpu, uint64_t ts, int pid,
+		    int tid, uint64_t ip, bool user);
+
 /* The next timer deadline (CLOCK_MONOTONIC ns), or UINT64_MAX. */
 uint64_t rt_next_timer(const struct rt *rt);
 /* Runs every timer due at @now. */

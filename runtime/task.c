@@ -176,3 +176,11 @@ void task_on_rename(struct task_cache *tc, int tid, const char *comm)
 	if (n && comm)
 		snprintf(n->info.comm, sizeof(n->info.comm), "%s", comm);
 }
+
+void task_note_tgid(struct task_cache *tc, int tid, int tgid)
+{
+	struct task_node *n = find(tc, tid);
+
+	if (n)
+		n->info.tgid = tgid;
+}

@@ -25,6 +25,8 @@ void task_cache_set_tep(struct task_cache *tc, struct tep_handle *tep);
 /* Never NULL: unknown tasks get "<...>" and tgid = tid. */
 const struct task_info *task_lookup(struct task_cache *tc, int tid);
 
+/* what a perf sample says: @tid belongs to process @tgid */
+void task_note_tgid(struct task_cache *tc, int tid, int tgid);
 void task_on_fork(struct task_cache *tc, int parent, const char *parent_comm,
 		  int child, const char *child_comm);
 void task_on_exec(struct task_cache *tc, int tid, const char *filename);
