@@ -9,7 +9,7 @@
  */
 #include <stddef.h>
 
-#include "config.h"
+#include "tapd_config.h"
 
 struct deps_plan {
 	char **order;	/* names to start, requirements first */

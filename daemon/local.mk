@@ -1,5 +1,12 @@
 # daemon/: tapd, the service: registry, start order, sessions, control
 noinst_LIBRARIES += daemon/libtapd.a
-daemon_libtapd_a_SOURCES = daemon/config.c daemon/config.h daemon/deps.c \
+daemon_libtapd_a_SOURCES = daemon/tapd_config.c daemon/tapd_config.h daemon/deps.c \
 	daemon/deps.h daemon/control.c daemon/control.h
 TAPD_LIBS = daemon/libtapd.a
+daemon_libtapd_a_SOURCES += daemon/service.c daemon/service.h
+
+sbin_PROGRAMS = daemon/tapd tools/tapctl
+daemon_tapd_SOURCES = daemon/tapd.c
+daemon_tapd_LDADD = $(TAPD_LIBS) $(COMPILER_LIBS)
+tools_tapctl_SOURCES = tools/tapctl.c
+tools_tapctl_LDADD = $(TAPD_LIBS) $(COMPILER_LIBS)

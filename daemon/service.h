@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "config.h"
+#include "tapd_config.h"
 
 enum svc_state {
 	SVC_STOPPED,

@@ -7,7 +7,7 @@
 #include <errno.h>
 
 #include "check.h"
-#include "config.h"
+#include "tapd_config.h"
 #include "deps.h"
 
 static char root[] = "/tmp/tap-unit-config.XXXXXX";

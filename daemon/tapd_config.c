@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "config.h"
+#include "tapd_config.h"
 
 #include <ctype.h>
 #include <dirent.h>
