@@ -1,6 +1,6 @@
 # tests/unit/: C unit tests of pure logic
 unit_tests += tests/unit/test-format tests/unit/test-source \
-	tests/unit/test-elfsym
+	tests/unit/test-elfsym tests/unit/test-btf
 check_PROGRAMS += $(unit_tests)
 UNIT_LDADD = $(COMPILER_LIBS)
 tests_unit_test_format_SOURCES = tests/unit/test-format.c tests/unit/check.h
@@ -9,3 +9,6 @@ tests_unit_test_source_SOURCES = tests/unit/test-source.c tests/unit/check.h
 tests_unit_test_source_LDADD = $(UNIT_LDADD)
 tests_unit_test_elfsym_SOURCES = tests/unit/test-elfsym.c tests/unit/check.h
 tests_unit_test_elfsym_LDADD = $(UNIT_LDADD)
+tests_unit_test_btf_SOURCES = tests/unit/test-btf.c tests/unit/check.h
+tests_unit_test_btf_CPPFLAGS = $(AM_CPPFLAGS) $(LIBBPF_CFLAGS)
+tests_unit_test_btf_LDADD = $(UNIT_LDADD)
