@@ -21,6 +21,7 @@ const struct provider *const providers[] = {
 	&tracepoint_provider,
 	&syscall_provider,
 	&uprobe_provider,
+	&kprobe_provider,
 	NULL,
 };
 
@@ -271,7 +272,7 @@ static void unknown_point(struct compile *c, struct ast *point)
 {
 	static const char *const families[] = {
 		"begin", "end", "error", "never", "timer", "kernel", "syscall",
-		"process",
+		"process", "module",
 	};
 	struct suggest sg;
 

@@ -62,6 +62,7 @@ struct provider {
 extern const struct provider *const providers[];
 extern const struct provider basic_provider, timer_provider,
 	tracepoint_provider, syscall_provider, uprobe_provider;
+extern const struct provider kprobe_provider;
 
 struct dprobe *compile_add_dprobe(struct compile *c, struct ast *probe,
 				  struct ast *point, const struct provider *p,
