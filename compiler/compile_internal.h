@@ -27,6 +27,7 @@ enum ctx_ref_kind {
 	CTX_USER_STRING,	/* user_string($x [+ N]) */
 	CTX_KERNEL_STRING,	/* kernel_string($x [+ N]) */
 	CTX_COMM,	/* the task's comm, when the probe can fetch it */
+	CTX_CAST,	/* @cast($x->a, "type"[, "module"])->b: node is the @cast */
 };
 
 struct ctx_ref {

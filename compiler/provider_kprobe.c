@@ -9,6 +9,7 @@
  */
 #include <bpf/btf.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -640,35 +641,6 @@ static int finish_bind(struct compile *c, struct dprobe *dp, const struct ctx_re
 	return err;
 }
 
-/* $return: the return register, typed by BTF when there is BTF */
-static int bind_return(struct compile *c, struct dprobe *dp, const struct ctx_ref *r,
-		       struct ctx_binding *b)
-{
-	struct kprobe_data *d = kdata(dp);
-	const struct btf_type *proto;
-	struct kbtf_fetch f;
-
-	if (!need_btf(c, dp, r->node, !r->members)) {
-		if (r->members)
-			return 0;
-		/* no BTF: the register as a long, as SystemTap's dwarfless probes */
-		f = (struct kbtf_fetch){ .arg = strdup("$retval"), .type = "s64",
-					 .width = 8, .storage = 8, .is_signed = true };
-		return f.arg ? finish_bind(c, dp, r, 0, &f, b) : -ENOMEM;
-	}
-	proto = btf__type_by_id(d->btf, d->proto);
-	if (!proto->type && r->guarded)
-		return -ENOENT;
-	if (!proto->type) {
-		diag_error(c->diag, r->node->loc, "'%s' returns void", d->func);
-		return 0;
-	}
-	return finish_bind(c, dp, r,
-			   walk(c, d->btf, proto->type, "$retval", false, r, r->var,
-				r->members, want_of(r), &f),
-			   &f, b);
-}
-
 static void unknown_param(struct compile *c, struct dprobe *dp,
 			  const struct ctx_ref *r)
 {
@@ -682,23 +654,55 @@ static void unknown_param(struct compile *c, struct dprobe *dp,
 		diag_note(c->diag, r->node->loc, "did you mean '%s'?", sg.best);
 }
 
-static int bind_param(struct compile *c, struct dprobe *dp, const struct ctx_ref *r,
-		      struct ctx_binding *b)
+/* where a variable's value is when the probe fires */
+struct start {
+	const char *base;	/* a register, or "$retval" */
+	uint32_t type;	/* its BTF type; 0: no BTF (a long) */
+};
+
+static int start_return(struct compile *c, struct dprobe *dp,
+			const struct ctx_ref *r, struct start *s)
 {
 	struct kprobe_data *d = kdata(dp);
+	/* without BTF a plain $return is still the register, as a long */
+	bool fallback = !r->members && r->kind == CTX_TARGET;
 	const struct btf_type *proto;
-	struct kbtf_fetch f;
-	const char *reg;
+
+	s->base = "$retval";
+	s->type = 0;
+	if (!need_btf(c, dp, r->node, r->guarded || fallback))
+		return fallback ? 0 : r->guarded ? -ENOENT : 1;
+	proto = btf__type_by_id(d->btf, d->proto);
+	s->type = proto->type;
+	if (s->type)
+		return 0;
+	if (r->guarded)
+		return -ENOENT;
+	diag_error(c->diag, r->node->loc, "'%s' returns void", d->func);
+	return 1;
+}
+
+/*
+ * Where $var starts: 0 with *@s set; 1 when an error was reported;
+ * -ENOENT when it does not exist here (for @defined, or for the caller
+ * to report).
+ */
+static int var_start(struct compile *c, struct dprobe *dp,
+		     const struct ctx_ref *r, struct start *s)
+{
+	struct kprobe_data *d = kdata(dp);
 	int i;
 
+	if (!strcmp(r->var, "$return"))
+		return d->is_return ? start_return(c, dp, r, s) : -ENOENT;
 	if (!need_btf(c, dp, r->node, r->guarded))
-		return r->guarded ? -ENOENT : 0;
+		return r->guarded ? -ENOENT : 1;
 	i = param_index(d->btf, d->proto, r->var + 1);
 	if (i < 0 && r->guarded)
 		return -ENOENT;
 	if (i < 0) {
 		unknown_param(c, dp, r);
-		return 0;
+		return 1;
 	}
 	if (d->is_return) {
 		diag_error(c->diag, r->node->loc,
@@ -706,19 +710,132 @@ static int bind_param(struct compile *c, struct dprobe *dp, const struct ctx_ref
 			   r->var, d->func);
 		diag_note(c->diag, r->node->loc,
 			  "save it in the entry probe, in a global keyed by tid(), and read it here");
-		return 0;
+		return 1;
 	}
-	if (kbtf_param_reg(d->btf, d->proto, (unsigned)i, &reg)) {
+	if (kbtf_param_reg(d->btf, d->proto, (unsigned)i, &s->base)) {
 		diag_error(c->diag, r->node->loc,
 			   "'%s' is passed on the stack; tap fetches only register arguments",
 			   r->var);
+		return 1;
+	}
+	s->type = btf_params(btf__type_by_id(d->btf, d->proto))[i].type;
+	return 0;
+}
+
+/* $param, $param->a->b, $return, and kernel_string()/user_string() of them */
+static int bind_var(struct compile *c, struct dprobe *dp, const struct ctx_ref *r,
+		    struct ctx_binding *b)
+{
+	struct start s;
+	struct kbtf_fetch f;
+	int err = var_start(c, dp, r, &s);
+
+	if (err)
+		return err == 1 ? 0 : err;
+	if (!s.type) {
+		f = (struct kbtf_fetch){ .arg = strdup(s.base), .type = "s64",
+					 .width = 8, .storage = 8, .is_signed = true };
+		return f.arg ? finish_bind(c, dp, r, 0, &f, b) : -ENOMEM;
+	}
+	return finish_bind(c, dp, r,
+			   walk(c, kdata(dp)->btf, s.type, s.base, false, r, r->var,
+				r->members, want_of(r), &f),
+			   &f, b);
+}
+
+/* the BTF that @cast(p, "type", "module") looks the type up in */
+static const struct btf *cast_btf(struct compile *c, struct dprobe *dp,
+				  const struct ast *module)
+{
+	const struct btf *btf = NULL;
+	int err;
+
+	/* a module's split BTF holds the kernel's types too */
+	if (!module || !strcmp(module->str, "kernel"))
+		return kdata(dp)->btf;
+	err = target_btf(c->target, module->str, &btf);
+	if (err)
+		diag_error(c->diag, module->loc, "cannot read the BTF of module '%s': %s",
+			   module->str, strerror(-err));
+	return btf;
+}
+
+static void suggest_type(void *arg, const struct btf *btf)
+{
+	for (uint32_t id = 1; id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *n = btf__name_by_offset(btf, t->name_off);
+
+		if (btf_is_composite(t) && n && *n)
+			suggest_add(arg, n);
+	}
+}
+
+static const char *cast_target(struct compile *c, const struct btf *btf,
+			       const struct ast *type, uint32_t *id)
+{
+	struct suggest sg;
+	const char *bare;
+
+	*id = kbtf_find_type(btf, type->str);
+	if (*id)
+		return type->str;
+	diag_error(c->diag, type->loc, "no type '%s' in the kernel's BTF", type->str);
+	bare = type->str + (!strncmp(type->str, "struct ", 7) ? 7 :
+			    !strncmp(type->str, "union ", 6) ? 6 : 0);
+	suggest_init(&sg, bare);
+	suggest_type(&sg, btf);
+	if (sg.best)
+		diag_note(c->diag, type->loc, "did you mean '%s'?", sg.best);
+	return NULL;
+}
+
+/*
+ * @cast($p, "struct x")->a: $p's value is the address of a struct x. The
+ * chain inside @cast() is walked first; its value becomes the base of
+ * the object the outer members are looked up in.
+ */
+static int bind_cast(struct compile *c, struct dprobe *dp, const struct ctx_ref *r,
+		     struct ctx_binding *b)
+{
+	const struct ast *type = r->node->a->next;
+	const struct ast *module = type ? type->next : NULL;
+	const struct btf *btf;
+	struct kbtf_fetch inner, f;
+	struct start s;
+	uint32_t id;
+	const char *what;
+	int err;
+
+	if (!type || type->kind != AST_STR || (module && (module->kind != AST_STR ||
+							  module->next))) {
+		diag_error(c->diag, r->node->loc,
+			   "write @cast(pointer, \"struct name\"[, \"module\"])->member");
 		return 0;
 	}
-	proto = btf__type_by_id(d->btf, d->proto);
-	return finish_bind(c, dp, r,
-			   walk(c, d->btf, btf_params(proto)[i].type, reg, false, r,
-				r->var, r->members, want_of(r), &f),
-			   &f, b);
+	err = var_start(c, dp, r, &s);
+	if (!err && !s.type)
+		err = need_btf(c, dp, r->node, false) ? 0 : 1;
+	if (err)
+		return err == 1 ? 0 : err;
+	err = walk(c, kdata(dp)->btf, s.type, s.base, false, r, r->var, r->members,
+		   KBTF_RAW, &inner);
+	if (err)
+		return err == 1 ? 0 : err;
+	if (!r->node->b)
+		return finish_bind(c, dp, r, 0, &inner, b);
+	btf = cast_btf(c, dp, module);
+	what = btf ? cast_target(c, btf, type, &id) : NULL;
+	err = what ? walk(c, btf, id, inner.arg, true, r,
+			  arena_printf(c->arena, "@cast(%s, \"%s\")",
+				       chain_text(c, r->var, r->members, SIZE_MAX), what),
+			  r->node->b, KBTF_VALUE, &f) : 1;
+	free(inner.arg);
+	if (err)
+		return err == 1 ? 0 : err;
+	err = bind_fetch(c, dp, field_base(c, r->var, r->node->b), &f, b);
+	free(f.arg);
+	return err;
 }
 
 /* $$parms: every register argument, numbers and addresses, as SystemTap */
@@ -773,9 +890,7 @@ static int bind_target(struct compile *c, struct dprobe *dp, const struct ctx_re
 	}
 	if (!strncmp(r->var, "$$", 2))
 		return -ENOENT;
-	if (!strcmp(r->var, "$return"))
-		return kdata(dp)->is_return ? bind_return(c, dp, r, b) : -ENOENT;
-	return bind_param(c, dp, r, b);
+	return bind_var(c, dp, r, b);
 }
 
 static int kprobe_bind(struct compile *c, struct dprobe *dp,
@@ -791,6 +906,8 @@ static int kprobe_bind(struct compile *c, struct dprobe *dp,
 		b->type = TYPE_STRING;
 		b->field = "comm";
 		return compile_add_fetch(c, dp, "comm", "$comm", "string");
+	case CTX_CAST:
+		return bind_cast(c, dp, r, b);
 	default:
 		return -ENOENT;
 	}
