@@ -372,16 +372,19 @@ static bool need_btf(struct compile *c, struct dprobe *dp, const struct ast *whe
 	}
 	if (!d->btf_err || quiet)
 		return !d->btf_err;
-	if (d->btf_err == -ESRCH)
+	if (d->btf_err == -ESRCH) {
 		diag_error(c->diag, where->loc,
-			   "the kernel's BTF has no type information for '%s'",
-			   d->func);
-	else
-		diag_error(c->diag, where->loc,
-			   "cannot read BTF type information for '%s' from '%s': %s",
-			   d->func,
-			   c->target->btf ? kbtf_path(c->target->btf, d->module) : "BTF",
-			   strerror(-d->btf_err));
+			   "the kernel's BTF has no type information for '%s'", d->func);
+		if (strchr(d->func, '.'))
+			diag_note(c->diag, where->loc,
+				  "'%s' is a copy the compiler made of a function; BTF describes the original only",
+				  d->func);
+		return false;
+	}
+	diag_error(c->diag, where->loc,
+		   "cannot read BTF type information for '%s' from '%s': %s", d->func,
+		   c->target->btf ? kbtf_path(c->target->btf, d->module) : "BTF",
+		   strerror(-d->btf_err));
 	diag_note(c->diag, where->loc,
 		  "$parameters and $return need a kernel built with CONFIG_DEBUG_INFO_BTF");
 	return false;
@@ -765,9 +768,12 @@ static void suggest_type(void *arg, const struct btf *btf)
 	for (uint32_t id = 1; id < btf__type_cnt(btf); id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
 		const char *n = btf__name_by_offset(btf, t->name_off);
+		char full[160];
 
-		if (btf_is_composite(t) && n && *n)
-			suggest_add(arg, n);
+		if (!btf_is_composite(t) || !n || !*n)
+			continue;
+		snprintf(full, sizeof(full), "%s %s", btf_is_union(t) ? "union" : "struct", n);
+		suggest_add(arg, full);
 	}
 }
 
@@ -775,15 +781,12 @@ static const char *cast_target(struct compile *c, const struct btf *btf,
 			       const struct ast *type, uint32_t *id)
 {
 	struct suggest sg;
-	const char *bare;
 
 	*id = kbtf_find_type(btf, type->str);
 	if (*id)
 		return type->str;
 	diag_error(c->diag, type->loc, "no type '%s' in the kernel's BTF", type->str);
-	bare = type->str + (!strncmp(type->str, "struct ", 7) ? 7 :
-			    !strncmp(type->str, "union ", 6) ? 6 : 0);
-	suggest_init(&sg, bare);
+	suggest_init(&sg, type->str);
 	suggest_type(&sg, btf);
 	if (sg.best)
 		diag_note(c->diag, type->loc, "did you mean '%s'?", sg.best);
