@@ -24,5 +24,6 @@ tests_vm_btf_extract_SOURCES = tests/vm/btf-extract.c
 tests_vm_btf_extract_CPPFLAGS = $(AM_CPPFLAGS) $(LIBBPF_CFLAGS)
 tests_vm_btf_extract_LDADD = $(LIBBPF_LIBS)
 EXTRA_DIST += tests/vm/vm.sh tests/vm/init tests/vm/snapshot-target.sh \
+	doc/vm-tests.md doc/kprobes.md \
 	tests/target-btf $(vm_tests)
 TESTS += $(vm_tests)
