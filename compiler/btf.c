@@ -407,7 +407,7 @@ int target_btf(struct target *t, const char *module, const struct btf **out)
 	return kbtf_get(t->btf, module, out);
 }
 
-/* --- types ----------------------------------------------------------------- */
+/* --- types ---------------------------------------------------------------- */
 
 static const struct btf_type *type_of(const struct btf *btf, uint32_t id)
 {
@@ -583,7 +583,7 @@ void kbtf_member_names(const struct btf *btf, uint32_t id,
 	}
 }
 
-/* --- the walk ---------------------------------------------------------------- */
+/* --- the walk ------------------------------------------------------------- */
 
 /*
  * Where the walk is: a value in @expr (a register, or a fetch argument

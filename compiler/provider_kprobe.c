@@ -59,7 +59,7 @@ static bool kprobe_match(const struct ast *pp)
 	       pp_is(pp, 1, "function");
 }
 
-/* --- the probe point --------------------------------------------------------- */
+/* --- the probe point ------------------------------------------------------ */
 
 static bool bad_form(struct compile *c, struct ast *pp)
 {
@@ -126,7 +126,7 @@ static bool parse_point(struct compile *c, struct ast *pp, struct kprobe_point *
 	return true;
 }
 
-/* --- a kernel without kprobes ------------------------------------------------- */
+/* --- a kernel without kprobes --------------------------------------------- */
 
 static bool probe_is_kprobe(const struct ast *point)
 {
@@ -174,7 +174,7 @@ static void report_missing(struct compile *c, struct ast *pp)
 	free(list);
 }
 
-/* --- finding the functions --------------------------------------------------- */
+/* --- finding the functions ------------------------------------------------ */
 
 struct matches {
 	const struct kfunc **v;
@@ -353,7 +353,7 @@ static int kprobe_expand(struct compile *c, struct ast *probe, struct ast *pp)
 	return expand_one(c, probe, pp, kf, &k);
 }
 
-/* --- BTF ------------------------------------------------------------------------ */
+/* --- BTF ------------------------------------------------------------------ */
 
 /* loads the function's BTF once; false (with an error unless @quiet) if none */
 static bool need_btf(struct compile *c, struct dprobe *dp, const struct ast *where,
@@ -403,7 +403,7 @@ static int param_index(const struct btf *btf, uint32_t proto, const char *name)
 	return -1;
 }
 
-/* --- fetch argument names --------------------------------------------------------- */
+/* --- fetch argument names ------------------------------------------------- */
 
 static bool name_char(char ch)
 {
@@ -494,7 +494,7 @@ static int bind_fetch(struct compile *c, struct dprobe *dp, const char *base,
 static void kprobe_candidates(struct compile *c, struct dprobe *dp,
 			      void (*add)(void *arg, const char *name), void *arg);
 
-/* --- member chains ------------------------------------------------------------- */
+/* --- member chains -------------------------------------------------------- */
 
 static int chain_steps(struct compile *c, const struct ast *members,
 		       struct kbtf_step **out, size_t *n)
