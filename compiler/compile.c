@@ -22,6 +22,7 @@ const struct provider *const providers[] = {
 	&syscall_provider,
 	&uprobe_provider,
 	&perf_provider,
+	&kprobe_provider,
 	NULL,
 };
 
@@ -272,7 +273,7 @@ static void unknown_point(struct compile *c, struct ast *point)
 {
 	static const char *const families[] = {
 		"begin", "end", "error", "never", "timer", "kernel", "syscall",
-		"process", "perf",
+		"process", "perf", "module",
 	};
 	struct suggest sg;
 

@@ -27,6 +27,7 @@ enum ctx_ref_kind {
 	CTX_USER_STRING,	/* user_string($x [+ N]) */
 	CTX_KERNEL_STRING,	/* kernel_string($x [+ N]) */
 	CTX_COMM,	/* the task's comm, when the probe can fetch it */
+	CTX_CAST,	/* @cast($x->a, "type"[, "module"])->b: node is the @cast */
 };
 
 struct ctx_ref {
@@ -62,6 +63,7 @@ struct provider {
 extern const struct provider *const providers[];
 extern const struct provider basic_provider, timer_provider,
 	tracepoint_provider, syscall_provider, uprobe_provider, perf_provider;
+extern const struct provider kprobe_provider;
 
 struct dprobe *compile_add_dprobe(struct compile *c, struct ast *probe,
 				  struct ast *point, const struct provider *p,

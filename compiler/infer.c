@@ -382,6 +382,8 @@ static enum tap_type infer_stat_op(struct infer *in, struct ast *e)
 
 static enum tap_type infer_at_call(struct infer *in, struct ast *e)
 {
+	if (e->flags & AST_CTX)	/* @cast(...)->m, bound by the provider */
+		return ctx_type(in, e);
 	if (!strcmp(e->name, "@defined")) {
 		if (ast_list_len(e->a) != 1 && in->report)
 			diag_error(in->c->diag, e->loc,

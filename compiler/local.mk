@@ -8,6 +8,7 @@ compiler_libcompiler_a_SOURCES = compiler/compiler.h \
 	compiler/probe_def.c compiler/probe_def.h compiler/target.c \
 	compiler/target.h compiler/elfsym.c compiler/elfsym.h \
 	compiler/provider_basic.c compiler/provider_tracepoint.c \
-	compiler/provider_uprobe.c compiler/provider_perf.c
-compiler_libcompiler_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBELF_CFLAGS)
-COMPILER_LIBS = compiler/libcompiler.a lang/liblang.a $(LIBELF_LIBS)
+	compiler/provider_uprobe.c compiler/provider_perf.c \
+	compiler/btf.c compiler/btf.h compiler/provider_kprobe.c
+compiler_libcompiler_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBELF_CFLAGS) $(LIBBPF_CFLAGS)
+COMPILER_LIBS = compiler/libcompiler.a lang/liblang.a $(LIBELF_LIBS) $(LIBBPF_LIBS)

@@ -335,9 +335,17 @@ static char *ctx_key(struct compile *c, const struct ctx_ref *r)
 		fputs("kernel_string(", f);
 	else if (r->kind == CTX_COMM)
 		fputs("comm", f);
+	else if (r->kind == CTX_CAST)
+		fputs("@cast(", f);
 	if (r->var)
 		fputs(r->var, f);
 	print_members_key(f, r->members);
+	if (r->kind == CTX_CAST) {
+		ast_foreach_child(a, r->node->a->next)
+			fprintf(f, ", \"%s\"", a->kind == AST_STR ? a->str : "?");
+		fputc(')', f);
+		print_members_key(f, r->node->b);
+	}
 	if (r->addend)
 		fprintf(f, "%+lld", (long long)r->addend);
 	if (r->kind == CTX_USER_STRING || r->kind == CTX_KERNEL_STRING)
@@ -662,6 +670,18 @@ static void resolve_at_call(struct compile *c, struct ast *e)
 		c->in_defined++;
 		resolve_list(c, e->a);
 		c->in_defined--;
+		return;
+	}
+	if (!strcmp(e->name, "@cast") && c->cur_handler && e->a &&
+	    e->a->kind == AST_TARGET) {
+		/* the probe fetches @cast($p, "type")->m, as it does $p->m */
+		ast_foreach_child(m, e->a->a)
+			if (!m->name)
+				resolve_expr(c, m->a);
+		ast_foreach_child(m, e->b)
+			if (!m->name)
+				resolve_expr(c, m->a);
+		mark_ctx(c, e, CTX_CAST, e->a->name, e->a->a, 0);
 		return;
 	}
 	resolve_list(c, e->a);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "target.h"
+#include "btf.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -224,6 +225,8 @@ void target_free(struct target *t)
 	for (size_t i = 0; i < t->nformats; i++)
 		tp_format_free(t->formats[i]);
 	free(t->formats);
+	kbtf_free(t->btf);
+	kfuncs_free(t->funcs);
 	free(t->dir);
 	free(t->tracefs);
 	free(t->release);

@@ -7,7 +7,8 @@
  * the tracefs README's features, the release. The running kernel by
  * default; a saved directory for golden tests and for plans built for
  * another machine (DIR/tracefs mirrors tracefs, DIR/release, and an
- * optional DIR/features with "+name" / "-name" overrides).
+ * optional DIR/features with "+name" / "-name" overrides; for kprobes
+ * DIR/btf/vmlinux and DIR/btf/MODULE, DIR/kallsyms, DIR/kprobes_blacklist).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -51,6 +52,9 @@ struct tp_format {
 	size_t nfields;
 };
 
+struct kbtf;
+struct kfuncs;
+
 struct target {
 	char *dir;	/* saved target directory, NULL: the running kernel */
 	char *tracefs;	/* tracefs root to read */
@@ -59,6 +63,11 @@ struct target {
 	unsigned features;
 	struct tp_format **formats;	/* cache, in load order */
 	size_t nformats;
+	/* kprobes (btf.c): BTF from /sys/kernel/btf or DIR/btf, functions
+	 * from tracefs available_filter_functions or kallsyms; on first use */
+	struct kbtf *btf;
+	struct kfuncs *funcs;
+	int funcs_err;
 };
 
 /*

@@ -478,6 +478,8 @@ static int64_t var_num(struct exec *x, struct ast *e)
 
 static int64_t at_call_num(struct exec *x, struct ast *e)
 {
+	if (e->flags & AST_CTX)	/* @cast(...)->m */
+		return ctx_num(x, e);
 	if (!strcmp(e->name, "@defined"))
 		return ctx_defined(x, e->a);
 	if (e->b)
@@ -638,6 +640,10 @@ struct sv eval_str(struct exec *x, struct ast *e)
 		return assign_str(x, e);
 	case AST_TERNARY:
 		return eval_num(x, e->a) ? eval_str(x, e->b) : eval_str(x, e->c);
+	case AST_AT_CALL:
+		if (e->flags & AST_CTX)	/* @cast(...)->m */
+			return ctx_str(x, e);
+		return eval_str_any(x, e);
 	default:
 		return eval_str_any(x, e);
 	}

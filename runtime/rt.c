@@ -385,42 +385,59 @@ static struct sv read_user_memory(struct exec *x, uint64_t addr)
 	return sv_from(buf, got);
 }
 
-/* $$parms: "name=0x1 name2=\"text\"" like SystemTap */
-static struct sv format_fields(struct exec *x, bool argstr)
+static void format_field(struct exec *x, struct strbuf *sb,
+			 const struct tep_format_field *tf, bool argstr)
+{
+	struct rt_field f = { .kind = BIND_FIELD, .offset = tf->offset,
+			      .size = tf->size, .width = (unsigned)tf->size,
+			      .data_loc = tf->flags & TEP_FIELD_IS_DYNAMIC };
+	char num[40];
+
+	if (sb->len)
+		strbuf_add(sb, argstr ? ", " : " ", argstr ? 2 : 1);
+	if (!argstr) {
+		strbuf_add(sb, tf->name, strlen(tf->name));
+		strbuf_add(sb, "=", 1);
+	}
+	if (tf->flags & TEP_FIELD_IS_STRING) {
+		struct sv s = field_string(x->ev, &f);
+
+		strbuf_add(sb, "\"", 1);
+		strbuf_add(sb, s.p, s.n);
+		strbuf_add(sb, "\"", 1);
+		return;
+	}
+	if (argstr && !(tf->flags & TEP_FIELD_IS_POINTER) && !strchr(tf->type, '*'))
+		snprintf(num, sizeof(num), "%" PRId64, field_number(x->ev, &f));
+	else
+		snprintf(num, sizeof(num), "0x%" PRIx64, (uint64_t)field_number(x->ev, &f));
+	strbuf_add(sb, num, strlen(num));
+}
+
+/*
+ * $$parms: "name=0x1 name2=\"text\"" like SystemTap. @names, when set,
+ * lists the fields to show (a kprobe's parameters, in their order; its
+ * event records more).
+ */
+static struct sv format_fields(struct exec *x, bool argstr, const char *names)
 {
 	struct tep_event *ev = x->probe->event;
 	struct strbuf sb;
 	struct sv v;
 
 	strbuf_init(&sb);
-	for (struct tep_format_field *tf = ev->format.fields; tf; tf = tf->next) {
-		struct rt_field f = { .kind = BIND_FIELD, .offset = tf->offset,
-				      .size = tf->size, .width = (unsigned)tf->size,
-				      .data_loc = tf->flags & TEP_FIELD_IS_DYNAMIC };
-		char num[40];
+	for (const char *p = names; p && *p; p += strcspn(p, " "), p += *p == ' ') {
+		char name[64];
+		const struct tep_format_field *tf;
 
-		if (!strcmp(tf->name, "__syscall_nr"))
-			continue;
-		if (sb.len)
-			strbuf_add(&sb, argstr ? ", " : " ", argstr ? 2 : 1);
-		if (!argstr) {
-			strbuf_add(&sb, tf->name, strlen(tf->name));
-			strbuf_add(&sb, "=", 1);
-		}
-		if (tf->flags & TEP_FIELD_IS_STRING) {
-			struct sv s = field_string(x->ev, &f);
-
-			strbuf_add(&sb, "\"", 1);
-			strbuf_add(&sb, s.p, s.n);
-			strbuf_add(&sb, "\"", 1);
-			continue;
-		}
-		if (argstr && !(tf->flags & TEP_FIELD_IS_POINTER) && !strchr(tf->type, '*'))
-			snprintf(num, sizeof(num), "%" PRId64, field_number(x->ev, &f));
-		else
-			snprintf(num, sizeof(num), "0x%" PRIx64, (uint64_t)field_number(x->ev, &f));
-		strbuf_add(&sb, num, strlen(num));
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(p, " "), p);
+		tf = tep_find_field(ev, name);
+		if (tf)
+			format_field(x, &sb, tf, argstr);
 	}
+	for (struct tep_format_field *tf = ev->format.fields; tf && !names; tf = tf->next)
+		if (strcmp(tf->name, "__syscall_nr"))
+			format_field(x, &sb, tf, argstr);
 	v = scratch_copy(&x->rt->scratch, sv_from(sb.buf ? sb.buf : "", sb.len));
 	strbuf_release(&sb);
 	return v;
@@ -440,9 +457,9 @@ struct sv ctx_str(struct exec *x, const struct ast *e)
 	case BIND_USER_READ:
 		return read_user_memory(x, (uint64_t)field_number(x->ev, f) + (uint64_t)f->num);
 	case BIND_PARMS:
-		return format_fields(x, false);
+		return format_fields(x, false, f->str);
 	case BIND_ARGSTR:
-		return format_fields(x, true);
+		return format_fields(x, true, f->str);
 	default:
 		return SV_EMPTY;
 	}

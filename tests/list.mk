@@ -15,6 +15,13 @@ golden_tests = \
 	tests/compile/filter-signed-width.tap \
 	tests/compile/filter-string.tap \
 	tests/compile/filter-tid-cpu.tap \
+	tests/compile/kprobe-basic.tap \
+	tests/compile/kprobe-bitfield.tap \
+	tests/compile/kprobe-cast.tap \
+	tests/compile/kprobe-filter.tap \
+	tests/compile/kprobe-module.tap \
+	tests/compile/kprobe-openat.tap \
+	tests/compile/kprobe-wildcard.tap \
 	tests/compile/locals-and-control.tap \
 	tests/compile/optional-point.tap \
 	tests/compile/parms.tap \
@@ -39,6 +46,18 @@ golden_tests = \
 	tests/errors/bad-printf-format.tap \
 	tests/errors/embedded-c.tap \
 	tests/errors/kernel-feature-missing.tap \
+	tests/errors/kprobe-blacklist.tap \
+	tests/errors/kprobe-cast-type.tap \
+	tests/errors/kprobe-maxactive.tap \
+	tests/errors/kprobe-missing.tap \
+	tests/errors/kprobe-no-btf.tap \
+	tests/errors/kprobe-param-at-return.tap \
+	tests/errors/kprobe-unknown-function.tap \
+	tests/errors/kprobe-unknown-member.tap \
+	tests/errors/kprobe-unknown-module.tap \
+	tests/errors/kprobe-unknown-param.tap \
+	tests/errors/kprobe-whole-struct.tap \
+	tests/errors/kprobe-wildcard-limit.tap \
 	tests/errors/missing-binary.tap \
 	tests/errors/missing-symbol.tap \
 	tests/errors/printf-arg-count.tap \
@@ -67,6 +86,11 @@ live_tests = \
 	tests/live/command.sh \
 	tests/live/concurrent.sh \
 	tests/live/filter.sh \
+	tests/live/kprobe-exec.sh \
+	tests/live/kprobe-missing.sh \
+	tests/live/kprobe-module.sh \
+	tests/live/kprobe-openat.sh \
+	tests/live/kprobe-vfs.sh \
 	tests/live/rejections.sh \
 	tests/live/sigkill.sh \
 	tests/live/signals.sh \

@@ -1,7 +1,7 @@
 # tests/unit/: C unit tests of pure logic
 unit_tests += tests/unit/test-format tests/unit/test-source \
 	tests/unit/test-elfsym tests/unit/test-tapd-config \
-	tests/unit/test-crash-walk tests/unit/test-crash-ksyms
+	tests/unit/test-crash-walk tests/unit/test-crash-ksyms tests/unit/test-btf
 check_PROGRAMS += $(unit_tests)
 UNIT_LDADD = $(COMPILER_LIBS)
 tests_unit_test_format_SOURCES = tests/unit/test-format.c tests/unit/check.h
@@ -19,3 +19,6 @@ tests_unit_test_crash_walk_LDADD = $(CRASH_LIBS)
 tests_unit_test_crash_ksyms_SOURCES = tests/unit/test-crash-ksyms.c tests/unit/check.h
 tests_unit_test_crash_ksyms_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/crash
 tests_unit_test_crash_ksyms_LDADD = $(CRASH_LIBS)
+tests_unit_test_btf_SOURCES = tests/unit/test-btf.c tests/unit/check.h
+tests_unit_test_btf_CPPFLAGS = $(AM_CPPFLAGS) $(LIBBPF_CFLAGS)
+tests_unit_test_btf_LDADD = $(UNIT_LDADD)

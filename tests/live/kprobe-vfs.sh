@@ -1,0 +1,47 @@
+#!/bin/sh
+# A kprobe and a kretprobe on vfs_read while dd reads 123 bytes of a known
+# file: the count, the file's name through BTF members (char *, char[],
+# an anonymous union in struct qstr), @cast, $$parms, and the return
+# value are all checked, and a condition on $count runs as the kernel's
+# filter. Needs kprobe events: tests/vm/kprobe.sh runs it
+# in a VM with Debian's kernel.
+. "$(dirname "$0")/lib.sh"
+if [ ! -e "$TRACEFS/kprobe_events" ]; then
+	[ "${TAP_EXPECT_KPROBES:-}" = 1 ] && fail "this kernel has no kprobe events"
+	skip "this kernel has no kprobe events (tests/vm/kprobe.sh runs this in a VM)"
+fi
+
+head -c 300 /dev/zero | tr '\0' x >"$WORK/known"
+cat >"$WORK/t.tap" <<'TAP'
+probe kernel.function("vfs_read") {
+	if (pid() == target())
+		printf("entry count=%d name=%s iname=%s len=%d cast=%s %s\n", $count,
+		       $file->f_path->dentry->d_name->name,
+		       $file->f_path->dentry->d_iname,
+		       $file->f_path->dentry->d_name->len,
+		       @cast($file, "struct file")->f_path->dentry->d_name->name,
+		       $$parms)
+}
+probe kernel.function("vfs_read") if ($count == 123) {
+	if ($file->f_path->dentry->d_name->name == "known" && pid() == target())
+		printf("filtered %d\n", $count)
+}
+probe kernel.function("vfs_read").return.maxactive(32) {
+	if (pid() == target())
+		printf("return %d\n", $return)
+}
+TAP
+"$TAPC" -m "$PREFIX" -c "dd if=$WORK/known of=/dev/null bs=123 count=1" \
+	"$WORK/t.tap" >"$WORK/out" 2>"$WORK/err" || fail "tapc failed: $(cat "$WORK/err")"
+# dd reads the file once; the loader may read other files before
+n=$(grep -c "^entry count=123 name=known " "$WORK/out")
+expect_eq "reads of 123 bytes from 'known'" "$n" 1
+grep -Eq "^entry count=123 name=known iname=known len=5 cast=known file=0x[0-9a-f]+ buf=0x[0-9a-f]+ count=0x7b pos=0x[0-9a-f]+$" \
+	"$WORK/out" || fail "entry values: $(cat "$WORK/out")"
+# the condition became the kprobe event's filter, which the kernel took
+expect_eq "filtered reads" "$(grep -c '^filtered 123$' "$WORK/out")" 1
+grep -q "refused the filter" "$WORK/err" && fail "$(cat "$WORK/err")"
+after=$(awk '/^entry count=123 name=known /{ getline; print; exit }' "$WORK/out")
+expect_eq "the return that follows" "$after" "return 123"
+grep -q "tap_$PREFIX" "$TRACEFS/dynamic_events" && fail "kprobes left behind"
+exit 0
