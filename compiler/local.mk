@@ -9,5 +9,8 @@ compiler_libcompiler_a_SOURCES = compiler/compiler.h \
 	compiler/target.h compiler/elfsym.c compiler/elfsym.h \
 	compiler/provider_basic.c compiler/provider_tracepoint.c \
 	compiler/provider_uprobe.c
-compiler_libcompiler_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBELF_CFLAGS)
-COMPILER_LIBS = compiler/libcompiler.a lang/liblang.a $(LIBELF_LIBS)
+# user-space probes: SDT notes, DWARF (libdw)
+compiler_libcompiler_a_SOURCES += compiler/sdt.c compiler/sdt.h \
+	compiler/dwinfo.c compiler/dwinfo.h
+compiler_libcompiler_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBELF_CFLAGS) $(LIBDW_CFLAGS)
+COMPILER_LIBS = compiler/libcompiler.a lang/liblang.a $(LIBDW_LIBS) $(LIBELF_LIBS)
