@@ -22,13 +22,13 @@
 #include "elfsym.h"
 
 struct dw_file {
-	struct elf_file *elf;	/* the file with the DWARF */
+	struct elf_file *elf; /* the file with the DWARF */
 	bool separate;
 	Dwarf *dwarf;
 	char *path;
 };
 
-/* --- finding the debug information ------------------------------------- */
+/* --- finding the debug information --------------------------------------- */
 
 static bool regular_file(const char *path)
 {
@@ -53,7 +53,8 @@ static int try_file(const char *path, bool separate, struct dw_file **out)
 	if (!err && !elf_has_section(f->elf, ".debug_info"))
 		err = -ENOENT;
 	if (!err) {
-		f->dwarf = dwarf_begin_elf(elf_file_elf(f->elf), DWARF_C_READ, NULL);
+		f->dwarf = dwarf_begin_elf(elf_file_elf(f->elf), DWARF_C_READ,
+					   NULL);
 		f->path = strdup(path);
 		err = !f->dwarf ? -ENOENT : !f->path ? -ENOMEM : 0;
 	}
@@ -79,8 +80,8 @@ static int by_build_id(struct elf_file *bin, const char *const *roots,
 	for (size_t i = 0; i < nroots; i++) {
 		int err;
 
-		snprintf(path, sizeof(path), "%s/.build-id/%.2s/%s.debug", roots[i],
-			 hex, hex + 2);
+		snprintf(path, sizeof(path), "%s/.build-id/%.2s/%s.debug",
+			 roots[i], hex, hex + 2);
 		err = try_file(path, true, out);
 		if (err != -ENOENT)
 			return err;
@@ -258,7 +259,8 @@ static void int_info(Dwarf_Die *d, struct dw_tinfo *out)
 	if (tag == DW_TAG_enumeration_type) {
 		/* DWARF 5 names the underlying type; C's is unsigned int
 		 * unless an enumerator is negative, which gcc says there */
-		out->is_signed = die_type(d, &under) && encoding_signed(&under.die);
+		out->is_signed =
+			die_type(d, &under) && encoding_signed(&under.die);
 		return;
 	}
 	out->is_signed = encoding_signed(d);
@@ -347,8 +349,8 @@ static void name_pointer(Dwarf_Die *d, char *buf, size_t size, int depth)
 		 inner[strlen(inner) - 1] == '*' ? "" : " ");
 }
 
-static void name_qualified(Dwarf_Die *d, const char *kw, char *buf,
-			   size_t size, int depth)
+static void name_qualified(Dwarf_Die *d, const char *kw, char *buf, size_t size,
+			   int depth)
 {
 	struct dw_type to;
 	char inner[200];
@@ -422,7 +424,7 @@ static bool member_offset(Dwarf_Die *m, uint64_t *off)
 
 	*off = 0;
 	if (!dwarf_attr_integrate(m, DW_AT_data_member_location, &attr))
-		return true;	/* union members start at 0 */
+		return true; /* union members start at 0 */
 	if (dwarf_formudata(&attr, &v) == 0) {
 		*off = v;
 		return true;
@@ -450,19 +452,21 @@ static void bitfield(Dwarf_Die *m, struct dw_member *out)
 	out->unit_size = ti.size ? (unsigned)ti.size : 4;
 	if (dwarf_attr_integrate(m, DW_AT_data_bit_offset, &attr) &&
 	    !dwarf_formudata(&attr, &bit_off)) {
-		/* DWARF 4+: bits from the start of the struct (little endian) */
+		/* DWARF 4+: bits from the start of the struct (little endian)
+		 */
 		start = out->offset * 8 + bit_off;
 	} else {
 		/* DWARF 2/3: counted from the high bit of the storage unit */
 		int hi = dwarf_bitoffset(m);
 
-		start = out->offset * 8 + out->unit_size * 8 - (unsigned)hi - (unsigned)bits;
+		start = out->offset * 8 + out->unit_size * 8 - (unsigned)hi -
+			(unsigned)bits;
 	}
 	/* the unit the kernel reads: aligned to its size, holding the field */
 	out->offset = start / (out->unit_size * 8) * out->unit_size;
 	out->bit_offset = (unsigned)(start - out->offset * 8);
 	if (out->bit_offset + (unsigned)bits > out->unit_size * 8)
-		out->unit_size = 8;	/* straddles: read 8 bytes */
+		out->unit_size = 8; /* straddles: read 8 bytes */
 	out->bit_size = (unsigned)bits;
 }
 
@@ -552,35 +556,39 @@ void dw_member_names(const struct dw_type *t,
 		names_in(&agg, cb, arg, 0);
 }
 
-/* --- functions ------------------------------------------------------------- */
+/* --- functions ----------------------------------------------------------- */
 
 struct func_search {
 	const char *name;
 	uint64_t vaddr;
 	Dwarf_Die found;
 	bool ok;
+	bool named; /* found under @name, not an alias */
 };
 
+/*
+ * The address decides: static functions of the same name live elsewhere,
+ * and an alias (libc's malloc is __libc_malloc in the DWARF) is the same
+ * code under another name.
+ */
 static int func_cb(Dwarf_Die *die, void *arg)
 {
 	struct func_search *s = arg;
 	const char *n = dwarf_diename(die);
 	Dwarf_Addr pc;
 
-	if (!n || strcmp(n, s->name))
-		return DWARF_CB_OK;
-	/* static functions of the same name live at other addresses */
 	if (dwarf_entrypc(die, &pc) || pc != s->vaddr)
 		return DWARF_CB_OK;
 	s->found = *die;
 	s->ok = true;
-	return DWARF_CB_ABORT;
+	s->named = n && !strcmp(n, s->name);
+	return s->named ? DWARF_CB_ABORT : DWARF_CB_OK;
 }
 
 static bool search_cu(Dwarf_Die *cu, struct func_search *s)
 {
 	dwarf_getfuncs(cu, func_cb, s, 0);
-	return s->ok;
+	return s->named;
 }
 
 /* the CU that covers the address first; all of them if aranges lie */
@@ -590,19 +598,20 @@ static bool find_subprogram(Dwarf *dw, struct func_search *s)
 	Dwarf_Off off = 0, next;
 	size_t hsize;
 
-	if (dwarf_addrdie(dw, s->vaddr, &cu) && search_cu(&cu, s))
+	if (dwarf_addrdie(dw, s->vaddr, &cu) && (search_cu(&cu, s) || s->ok))
 		return true;
 	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
 		if (dwarf_offdie(dw, off + hsize, &cu) && search_cu(&cu, s))
 			return true;
 		off = next;
 	}
-	return false;
+	return s->ok;
 }
 
 static int add_param(struct dw_func *fn, Dwarf_Die *p)
 {
-	struct dw_param *v = realloc(fn->params, (size_t)(fn->nparams + 1) * sizeof(*v));
+	struct dw_param *v =
+		realloc(fn->params, (size_t)(fn->nparams + 1) * sizeof(*v));
 
 	if (!v)
 		return -ENOMEM;
@@ -635,7 +644,7 @@ static int collect_params(Dwarf_Die *sub, struct dw_func *fn)
 int dw_func_find(struct dw_file *f, const char *name, uint64_t vaddr,
 		 struct dw_func *out)
 {
-	struct func_search s = { .name = name, .vaddr = vaddr };
+	struct func_search s = {.name = name, .vaddr = vaddr};
 	Dwarf_Attribute attr;
 	Dwarf_Die origin;
 	int err;
@@ -662,9 +671,10 @@ void dw_func_release(struct dw_func *fn)
 	memset(fn, 0, sizeof(*fn));
 }
 
-/* --- the x86_64 SysV calling convention ------------------------------------- */
+/* --- the x86_64 SysV calling convention ---------------------------------- */
 
-static const char *const int_regs[] = { "%di", "%si", "%dx", "%cx", "%r8", "%r9" };
+static const char *const int_regs[] = {"%di", "%si", "%dx",
+				       "%cx", "%r8", "%r9"};
 
 /* does any member of @d (recursively) lie in eightbyte @eb as a float */
 static bool struct_float_in(Dwarf_Die *d, uint64_t base, unsigned eb, int depth,
@@ -711,7 +721,7 @@ static bool struct_float_in(Dwarf_Die *d, uint64_t base, unsigned eb, int depth,
 
 /* a struct of at most 16 bytes: INTEGER eightbytes take general registers */
 static void small_struct(const struct dw_type *t, uint64_t size, unsigned *ints,
-			  bool *has_sse)
+			 bool *has_sse)
 {
 	Dwarf_Die d;
 
@@ -737,12 +747,39 @@ static void on_stack(struct dw_loc *l, int64_t *stack, uint64_t size)
 	*stack += (int64_t)((size + 7) & ~(uint64_t)7);
 }
 
+/* a struct or union: on the stack when large, else by its eightbytes */
+static void locate_aggregate(const struct dw_param *p, uint64_t size,
+			     struct dw_loc *l, unsigned *next_int,
+			     int64_t *stack)
+{
+	unsigned ints;
+	bool sse;
+
+	if (size > 16) {
+		on_stack(l, stack, size);
+		return;
+	}
+	small_struct(&p->type, size, &ints, &sse);
+	if (sse) {
+		l->kind = DW_LOC_NONE;
+		l->why = "is a struct passed partly in %xmm registers";
+		*next_int += ints;
+		return;
+	}
+	if (*next_int + ints > 6) {
+		on_stack(l, stack, size);
+		return;
+	}
+	l->kind = DW_LOC_REG;
+	l->reg = int_regs[*next_int];
+	l->nregs = ints;
+	*next_int += ints;
+}
+
 static void locate_one(const struct dw_param *p, struct dw_loc *l,
 		       unsigned *next_int, int64_t *stack)
 {
 	struct dw_tinfo ti;
-	unsigned ints;
-	bool sse;
 
 	memset(l, 0, sizeof(*l));
 	dw_type_info(&p->type, &ti);
@@ -750,12 +787,10 @@ static void locate_one(const struct dw_param *p, struct dw_loc *l,
 	case DW_KIND_INT:
 	case DW_KIND_PTR:
 		if (ti.size > 8) {
-			l->kind = DW_LOC_NONE;	/* __int128: a register pair */
+			l->kind = DW_LOC_NONE; /* __int128: a register pair */
 			l->why = "is 16 bytes wide, in two registers";
 			*next_int += 2;
-			return;
-		}
-		if (*next_int < 6) {
+		} else if (*next_int < 6) {
 			l->kind = DW_LOC_REG;
 			l->reg = int_regs[(*next_int)++];
 			l->nregs = 1;
@@ -773,25 +808,7 @@ static void locate_one(const struct dw_param *p, struct dw_loc *l,
 		return;
 	case DW_KIND_STRUCT:
 	case DW_KIND_UNION:
-		if (ti.size > 16) {
-			on_stack(l, stack, ti.size);
-			return;
-		}
-		small_struct(&p->type, ti.size, &ints, &sse);
-		if (sse) {
-			l->kind = DW_LOC_NONE;
-			l->why = "is a struct passed partly in %xmm registers";
-			*next_int += ints;
-			return;
-		}
-		if (*next_int + ints > 6) {
-			on_stack(l, stack, ti.size);
-			return;
-		}
-		l->kind = DW_LOC_REG;
-		l->reg = int_regs[*next_int];
-		l->nregs = ints;
-		*next_int += ints;
+		locate_aggregate(p, ti.size, l, next_int, stack);
 		return;
 	default:
 		l->kind = DW_LOC_NONE;
@@ -808,7 +825,8 @@ void dw_abi_locate(const struct dw_func *fn, struct dw_loc *locs)
 
 	/* a struct returned in memory takes %di for its address */
 	dw_type_info(&fn->ret, &rt);
-	if ((rt.kind == DW_KIND_STRUCT || rt.kind == DW_KIND_UNION) && rt.size > 16)
+	if ((rt.kind == DW_KIND_STRUCT || rt.kind == DW_KIND_UNION) &&
+	    rt.size > 16)
 		next_int = 1;
 	for (int i = 0; i < fn->nparams; i++)
 		locate_one(&fn->params[i], &locs[i], &next_int, &stack);

@@ -43,7 +43,7 @@ struct dw_type {
 
 enum dw_kind {
 	DW_KIND_VOID,
-	DW_KIND_INT,	/* integers, bool, enums */
+	DW_KIND_INT, /* integers, bool, enums */
 	DW_KIND_FLOAT,
 	DW_KIND_PTR,
 	DW_KIND_STRUCT,
@@ -55,10 +55,10 @@ enum dw_kind {
 
 struct dw_tinfo {
 	enum dw_kind kind;
-	uint64_t size;	/* bytes; arrays: the whole array when known */
+	uint64_t size; /* bytes; arrays: the whole array when known */
 	bool is_signed;
 	bool is_char;	/* a one-byte character type */
-	uint64_t count;	/* arrays: elements of the first dimension, 0 unknown */
+	uint64_t count; /* arrays: elements of the first dimension, 0 unknown */
 };
 
 /* What @t is, typedefs and qualifiers looked through. */
@@ -70,10 +70,11 @@ void dw_type_name(const struct dw_type *t, char *buf, size_t size);
 
 struct dw_member {
 	struct dw_type type;
-	uint64_t offset;	/* bytes from the start of the outer struct */
-	unsigned bit_size;	/* bitfields: width, else 0 */
-	unsigned bit_offset;	/* bitfields: from the low bit of the unit at offset */
-	unsigned unit_size;	/* bitfields: bytes of that storage unit */
+	uint64_t offset;     /* bytes from the start of the outer struct */
+	unsigned bit_size;   /* bitfields: width, else 0 */
+	unsigned bit_offset; /* bitfields: from the low bit of the unit at
+				offset */
+	unsigned unit_size;  /* bitfields: bytes of that storage unit */
 };
 
 /*
@@ -87,20 +88,21 @@ void dw_member_names(const struct dw_type *t,
 		     void (*cb)(void *arg, const char *name), void *arg);
 
 struct dw_param {
-	const char *name;	/* NULL for an unnamed parameter */
+	const char *name; /* NULL for an unnamed parameter */
 	struct dw_type type;
 };
 
 struct dw_func {
-	struct dw_type ret;	/* void when it returns nothing */
+	struct dw_type ret; /* void when it returns nothing */
 	struct dw_param *params;
 	int nparams;
 	bool varargs;
 };
 
 /*
- * The definition of function @name whose entry is at link-time address
- * @vaddr. Returns 0, -ENOENT, or -ENOMEM; release with dw_func_release().
+ * The definition of the function whose entry is at link-time address
+ * @vaddr, preferably under @name (an alias's DWARF has another name).
+ * Returns 0, -ENOENT, or -ENOMEM; release with dw_func_release().
  */
 int dw_func_find(struct dw_file *f, const char *name, uint64_t vaddr,
 		 struct dw_func *out);
@@ -108,17 +110,17 @@ void dw_func_release(struct dw_func *fn);
 
 /* where the x86_64 SysV ABI puts a parameter when the function is entered */
 enum dw_loc_kind {
-	DW_LOC_REG,	/* in a general register */
-	DW_LOC_STACK,	/* in memory at %sp + offset */
-	DW_LOC_NONE,	/* somewhere tap cannot fetch */
+	DW_LOC_REG,   /* in a general register */
+	DW_LOC_STACK, /* in memory at %sp + offset */
+	DW_LOC_NONE,  /* somewhere tap cannot fetch */
 };
 
 struct dw_loc {
 	enum dw_loc_kind kind;
-	const char *reg;	/* "%di" */
-	unsigned nregs;	/* registers a small struct takes (1 or 2) */
-	int64_t offset;	/* DW_LOC_STACK */
-	const char *why;	/* DW_LOC_NONE: "in %xmm0 (floating point)" */
+	const char *reg; /* "%di" */
+	unsigned nregs;	 /* registers a small struct takes (1 or 2) */
+	int64_t offset;	 /* DW_LOC_STACK */
+	const char *why; /* DW_LOC_NONE: "in %xmm0 (floating point)" */
 };
 
 /*

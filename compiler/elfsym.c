@@ -35,7 +35,8 @@ int elf_file_open(const char *path, struct elf_file **out)
 		return err;
 	}
 	f->elf = elf_begin(f->fd, ELF_C_READ, NULL);
-	if (!f->elf || elf_kind(f->elf) != ELF_K_ELF || !gelf_getehdr(f->elf, &eh)) {
+	if (!f->elf || elf_kind(f->elf) != ELF_K_ELF ||
+	    !gelf_getehdr(f->elf, &eh)) {
 		elf_file_free(f);
 		return -ENOEXEC;
 	}
@@ -84,13 +85,13 @@ int elf_vaddr_to_offset(struct elf_file *f, uint64_t vaddr, uint64_t *offset)
 	return -ERANGE;
 }
 
-/* --- symbol tables -------------------------------------------------------- */
+/* --- symbol tables ------------------------------------------------------- */
 
 /* a defined symbol as the walkers see it */
 struct sym_view {
-	const char *name;	/* without the version */
+	const char *name; /* without the version */
 	size_t name_len;
-	const char *version;	/* NULL: unversioned */
+	const char *version; /* NULL: unversioned */
 	size_t version_len;
 	bool default_version;
 	GElf_Sym sym;
@@ -103,7 +104,7 @@ struct versions {
 	Elf_Data *versym;
 	Elf_Data *verdef;
 	size_t verdef_count;
-	size_t strtab;	/* section index of the names */
+	size_t strtab; /* section index of the names */
 };
 
 static void find_versions(Elf *elf, struct versions *v)
@@ -126,7 +127,8 @@ static void find_versions(Elf *elf, struct versions *v)
 }
 
 /* the name of version index @ndx, or NULL */
-static const char *version_name(Elf *elf, const struct versions *v, unsigned ndx)
+static const char *version_name(Elf *elf, const struct versions *v,
+				unsigned ndx)
 {
 	size_t off = 0;
 
@@ -177,7 +179,8 @@ static bool wanted(const GElf_Sym *sym, bool funcs_only)
 {
 	int type = GELF_ST_TYPE(sym->st_info);
 
-	if (sym->st_shndx == SHN_UNDEF || sym->st_shndx == SHN_ABS || !sym->st_value)
+	if (sym->st_shndx == SHN_UNDEF || sym->st_shndx == SHN_ABS ||
+	    !sym->st_value)
 		return false;
 	if (type == STT_FUNC || type == STT_GNU_IFUNC)
 		return true;
@@ -202,12 +205,14 @@ static int walk_symtab(struct elf_file *f, Elf_Scn *scn, GElf_Shdr *sh,
 		struct sym_view s;
 		int ret;
 
-		if (!gelf_getsym(data, (int)i, &s.sym) || !wanted(&s.sym, funcs_only))
+		if (!gelf_getsym(data, (int)i, &s.sym) ||
+		    !wanted(&s.sym, funcs_only))
 			continue;
 		s.name = elf_strptr(f->elf, sh->sh_link, s.sym.st_name);
 		if (!s.name || !*s.name)
 			continue;
-		symbol_version(f->elf, sh->sh_type == SHT_DYNSYM ? &v : NULL, i, &s);
+		symbol_version(f->elf, sh->sh_type == SHT_DYNSYM ? &v : NULL, i,
+			       &s);
 		ret = cb(arg, &s);
 		if (ret)
 			return ret;
@@ -234,12 +239,12 @@ static int walk_syms(struct elf_file *f, bool funcs_only, sym_cb cb, void *arg)
 	return dynsym ? walk_symtab(f, dynsym, &dynsh, funcs_only, cb, arg) : 0;
 }
 
-/* --- finding functions ------------------------------------------------------ */
+/* --- finding functions --------------------------------------------------- */
 
 struct pattern {
 	char name[256];
-	const char *version;	/* NULL: any */
-	bool want_default;	/* "@@" */
+	const char *version; /* NULL: any */
+	bool want_default;   /* "@@" */
 	bool glob;
 };
 
@@ -263,7 +268,7 @@ static int pattern_parse(const char *text, struct pattern *p)
 }
 
 struct match_ctx {
-	struct elf_file *layout;	/* whose segments give the offsets */
+	struct elf_file *layout; /* whose segments give the offsets */
 	const struct pattern *pat;
 	struct elf_func *v;
 	int n, cap;
@@ -374,7 +379,7 @@ int elf_funcs_match(struct elf_file *f, struct elf_file *layout,
 		    const char *pattern, struct elf_func **out)
 {
 	struct pattern pat;
-	struct match_ctx m = { .layout = layout ? layout : f, .pat = &pat };
+	struct match_ctx m = {.layout = layout ? layout : f, .pat = &pat};
 
 	*out = NULL;
 	if (pattern_parse(pattern, &pat))
@@ -434,7 +439,7 @@ static int names_cb(void *arg, const struct sym_view *s)
 void elf_func_names(struct elf_file *f, void (*cb)(void *arg, const char *name),
 		    void *arg)
 {
-	struct names_ctx nc = { cb, arg };
+	struct names_ctx nc = {cb, arg};
 
 	walk_syms(f, true, names_cb, &nc);
 }
@@ -449,7 +454,8 @@ static int addr_cb(void *arg, const struct sym_view *s)
 {
 	struct addr_ctx *a = arg;
 
-	if (strlen(a->name) != s->name_len || strncmp(a->name, s->name, s->name_len))
+	if (strlen(a->name) != s->name_len ||
+	    strncmp(a->name, s->name, s->name_len))
 		return 0;
 	a->vaddr = s->sym.st_value;
 	a->found = true;
@@ -458,7 +464,7 @@ static int addr_cb(void *arg, const struct sym_view *s)
 
 int elf_symbol_addr(struct elf_file *f, const char *name, uint64_t *vaddr)
 {
-	struct addr_ctx a = { .name = name };
+	struct addr_ctx a = {.name = name};
 
 	walk_syms(f, false, addr_cb, &a);
 	if (!a.found)
@@ -467,7 +473,7 @@ int elf_symbol_addr(struct elf_file *f, const char *name, uint64_t *vaddr)
 	return 0;
 }
 
-/* --- separate debug information ------------------------------------------------ */
+/* --- separate debug information ------------------------------------------ */
 
 static Elf_Scn *section_named(struct elf_file *f, const char *name)
 {
@@ -511,7 +517,8 @@ int elf_build_id(struct elf_file *f, const unsigned char **id, size_t *len)
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
 			continue;
 		d = elf_getdata(scn, NULL);
-		while (d && (off = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
+		while (d && (off = gelf_getnote(d, off, &nh, &name_off,
+						&desc_off)) > 0) {
 			const char *b = d->d_buf;
 
 			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
@@ -540,13 +547,16 @@ const char *elf_debuglink(struct elf_file *f, uint32_t *crc)
 	n = strnlen(name, d->d_size);
 	/* the name, its NUL, padding to 4, then the CRC */
 	crc_off = (n + 4) & ~(size_t)3;
-	if (n == d->d_size || crc_off + 4 > d->d_size || !gelf_getehdr(f->elf, &eh))
+	if (n == d->d_size || crc_off + 4 > d->d_size ||
+	    !gelf_getehdr(f->elf, &eh))
 		return NULL;
 	c = (const unsigned char *)d->d_buf + crc_off;
 	if (eh.e_ident[EI_DATA] == ELFDATA2MSB)
-		*crc = (uint32_t)c[0] << 24 | (uint32_t)c[1] << 16 | (uint32_t)c[2] << 8 | c[3];
+		*crc = (uint32_t)c[0] << 24 | (uint32_t)c[1] << 16 |
+		       (uint32_t)c[2] << 8 | c[3];
 	else
-		*crc = (uint32_t)c[3] << 24 | (uint32_t)c[2] << 16 | (uint32_t)c[1] << 8 | c[0];
+		*crc = (uint32_t)c[3] << 24 | (uint32_t)c[2] << 16 |
+		       (uint32_t)c[1] << 8 | c[0];
 	return name;
 }
 

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 struct elf_file;
-struct Elf;	/* libelf's Elf */
+struct Elf; /* libelf's Elf */
 
 /*
  * Opens @path. Returns 0, -ENOENT/-EACCES..., or -ENOEXEC when it is not
@@ -41,11 +41,11 @@ bool elf_file_is_pie(const struct elf_file *f);
 
 /* a function matched by elf_funcs_match() */
 struct elf_func {
-	char *name;	/* "f", or "f@VER" for a version that is not the default */
-	char *version;	/* "GLIBC_2.2.5", or NULL */
-	uint64_t vaddr;	/* link-time address */
-	uint64_t offset;	/* file offset: the uprobe's */
-	bool ifunc;	/* STT_GNU_IFUNC: the address is the resolver's */
+	char *name; /* "f", or "f@VER" for a version that is not the default */
+	char *version;	 /* "GLIBC_2.2.5", or NULL */
+	uint64_t vaddr;	 /* link-time address */
+	uint64_t offset; /* file offset: the uprobe's */
+	bool ifunc;	 /* STT_GNU_IFUNC: the address is the resolver's */
 };
 
 /*

@@ -17,7 +17,7 @@
 
 #include "elfsym.h"
 
-/* --- notes ------------------------------------------------------------ */
+/* --- notes --------------------------------------------------------------- */
 
 static uint64_t read_word(const unsigned char *p, unsigned width, bool big)
 {
@@ -90,18 +90,18 @@ struct walk {
 	struct elf_file *f;
 	bool is64, big;
 	bool have_base;
-	uint64_t base_addr;	/* .stapsdt.base's address in this file */
+	uint64_t base_addr; /* .stapsdt.base's address in this file */
 	int (*cb)(void *arg, const struct sdt_marker *m);
 	void *arg;
 };
 
 static int one_note(struct walk *w, const char *desc, size_t len)
 {
-	struct sdt_marker m = { 0 };
+	struct sdt_marker m = {0};
 	int err;
 
 	if (sdt_note_parse(desc, len, w->is64, w->big, &m.note))
-		return 0;	/* a damaged note is skipped, as readelf does */
+		return 0; /* a damaged note is skipped, as readelf does */
 	/* prelink moved the file: the notes kept the old addresses */
 	if (w->have_base && m.note.base && w->base_addr != m.note.base) {
 		uint64_t delta = w->base_addr - m.note.base;
@@ -130,8 +130,10 @@ static int walk_section(struct walk *w, Elf_Scn *scn)
 		const char *d = data->d_buf;
 		int err;
 
-		if (nh.n_type != SDT_NOTE_TYPE || nh.n_namesz != sizeof(SDT_NOTE_OWNER) ||
-		    memcmp(d + name_off, SDT_NOTE_OWNER, sizeof(SDT_NOTE_OWNER)))
+		if (nh.n_type != SDT_NOTE_TYPE ||
+		    nh.n_namesz != sizeof(SDT_NOTE_OWNER) ||
+		    memcmp(d + name_off, SDT_NOTE_OWNER,
+			   sizeof(SDT_NOTE_OWNER)))
 			continue;
 		err = one_note(w, d + desc_off, nh.n_descsz);
 		if (err)
@@ -145,7 +147,7 @@ int sdt_markers_walk(struct elf_file *f,
 		     void *arg)
 {
 	Elf *elf = elf_file_elf(f);
-	struct walk w = { .f = f, .cb = cb, .arg = arg };
+	struct walk w = {.f = f, .cb = cb, .arg = arg};
 	Elf_Scn *scn = NULL;
 	GElf_Ehdr eh;
 	GElf_Shdr sh;
@@ -171,7 +173,7 @@ int sdt_markers_walk(struct elf_file *f,
 	return 0;
 }
 
-/* --- operands ----------------------------------------------------------- */
+/* --- operands ------------------------------------------------------------ */
 
 int sdt_args_split(const char *args, char *buf, size_t bufsz, const char **ops,
 		   int max)
@@ -212,43 +214,46 @@ static int fail(char *why, size_t whysz, int err, const char *fmt, ...)
 /* x86_64 general registers by every name gas uses, and the kernel's name */
 static const struct {
 	const char *kname;
-	const char *names[4];	/* 64-, 32-, 16- and 8-bit */
+	const char *names[4]; /* 64-, 32-, 16- and 8-bit */
 } x86_regs[] = {
-	{ "ax", { "rax", "eax", "ax", "al" } },
-	{ "bx", { "rbx", "ebx", "bx", "bl" } },
-	{ "cx", { "rcx", "ecx", "cx", "cl" } },
-	{ "dx", { "rdx", "edx", "dx", "dl" } },
-	{ "si", { "rsi", "esi", "si", "sil" } },
-	{ "di", { "rdi", "edi", "di", "dil" } },
-	{ "bp", { "rbp", "ebp", "bp", "bpl" } },
-	{ "sp", { "rsp", "esp", "sp", "spl" } },
-	{ "r8", { "r8", "r8d", "r8w", "r8b" } },
-	{ "r9", { "r9", "r9d", "r9w", "r9b" } },
-	{ "r10", { "r10", "r10d", "r10w", "r10b" } },
-	{ "r11", { "r11", "r11d", "r11w", "r11b" } },
-	{ "r12", { "r12", "r12d", "r12w", "r12b" } },
-	{ "r13", { "r13", "r13d", "r13w", "r13b" } },
-	{ "r14", { "r14", "r14d", "r14w", "r14b" } },
-	{ "r15", { "r15", "r15d", "r15w", "r15b" } },
-	{ "ip", { "rip", "eip", "ip", NULL } },
+	{"ax", {"rax", "eax", "ax", "al"}},
+	{"bx", {"rbx", "ebx", "bx", "bl"}},
+	{"cx", {"rcx", "ecx", "cx", "cl"}},
+	{"dx", {"rdx", "edx", "dx", "dl"}},
+	{"si", {"rsi", "esi", "si", "sil"}},
+	{"di", {"rdi", "edi", "di", "dil"}},
+	{"bp", {"rbp", "ebp", "bp", "bpl"}},
+	{"sp", {"rsp", "esp", "sp", "spl"}},
+	{"r8", {"r8", "r8d", "r8w", "r8b"}},
+	{"r9", {"r9", "r9d", "r9w", "r9b"}},
+	{"r10", {"r10", "r10d", "r10w", "r10b"}},
+	{"r11", {"r11", "r11d", "r11w", "r11b"}},
+	{"r12", {"r12", "r12d", "r12w", "r12b"}},
+	{"r13", {"r13", "r13d", "r13w", "r13b"}},
+	{"r14", {"r14", "r14d", "r14w", "r14b"}},
+	{"r15", {"r15", "r15d", "r15w", "r15b"}},
+	{"ip", {"rip", "eip", "ip", NULL}},
 };
 
 /* the kernel's name of gas register @name ("eax" -> "ax"), and its size */
 static const char *kernel_reg(const char *name, unsigned *size)
 {
-	static const unsigned sizes[] = { 8, 4, 2, 1 };
+	static const unsigned sizes[] = {8, 4, 2, 1};
 
 	for (size_t i = 0; i < sizeof(x86_regs) / sizeof(x86_regs[0]); i++)
 		for (int j = 0; j < 4; j++)
-			if (x86_regs[i].names[j] && !strcmp(x86_regs[i].names[j], name)) {
+			if (x86_regs[i].names[j] &&
+			    !strcmp(x86_regs[i].names[j], name)) {
 				*size = sizes[j];
 				return x86_regs[i].kname;
 			}
 	/* gas also spells the low byte of r8..r15 "r8l" */
-	if (name[0] == 'r' && strlen(name) >= 3 && name[strlen(name) - 1] == 'l') {
+	if (name[0] == 'r' && strlen(name) >= 3 &&
+	    name[strlen(name) - 1] == 'l') {
 		char alt[8];
 
-		snprintf(alt, sizeof(alt), "%.*sb", (int)strlen(name) - 1, name);
+		snprintf(alt, sizeof(alt), "%.*sb", (int)strlen(name) - 1,
+			 name);
 		return kernel_reg(alt, size);
 	}
 	return NULL;
@@ -259,14 +264,16 @@ static int bad_register(const char *name, char *why, size_t whysz)
 {
 	if (!strncmp(name, "xmm", 3) || !strncmp(name, "ymm", 3) ||
 	    !strncmp(name, "zmm", 3) || !strncmp(name, "st", 2))
-		return fail(why, whysz, -ENOTSUP,
-			    "'%%%s' is a floating point register, which tracefs cannot fetch",
-			    name);
+		return fail(
+			why, whysz, -ENOTSUP,
+			"'%%%s' is a floating point register, which tracefs cannot fetch",
+			name);
 	if (!strcmp(name, "ah") || !strcmp(name, "bh") || !strcmp(name, "ch") ||
 	    !strcmp(name, "dh"))
-		return fail(why, whysz, -ENOTSUP,
-			    "'%%%s' is a high-byte register, which tracefs cannot fetch",
-			    name);
+		return fail(
+			why, whysz, -ENOTSUP,
+			"'%%%s' is a high-byte register, which tracefs cannot fetch",
+			name);
 	return fail(why, whysz, -EINVAL, "unknown register '%%%s'", name);
 }
 
@@ -279,7 +286,8 @@ static const char *parse_reg(const char **p, unsigned *size, char *why,
 	const char *k;
 
 	if (**p != '%') {
-		*err = fail(why, whysz, -EINVAL, "expected a register at '%s'", *p);
+		*err = fail(why, whysz, -EINVAL, "expected a register at '%s'",
+			    *p);
 		return NULL;
 	}
 	(*p)++;
@@ -327,8 +335,8 @@ static bool parse_disp(const char **p, char *sym, size_t symsz, int64_t *num)
 
 static void set_type(struct sdt_arg *out)
 {
-	snprintf(out->type, sizeof(out->type), "%c%u", out->is_signed ? 's' : 'u',
-		 out->size * 8);
+	snprintf(out->type, sizeof(out->type), "%c%u",
+		 out->is_signed ? 's' : 'u', out->size * 8);
 }
 
 /* the fetch argument for link-time address @addr in the probed file */
@@ -339,7 +347,9 @@ static int file_address(const struct sdt_symbols *syms, uint64_t addr,
 
 	if (addr < base)
 		return fail(why, whysz, -ENOTSUP,
-			    "address 0x%" PRIx64 " lies before the probe's mapping", addr);
+			    "address 0x%" PRIx64
+			    " lies before the probe's mapping",
+			    addr);
 	snprintf(out->fetch, sizeof(out->fetch), "@+0x%" PRIx64, addr - base);
 	return 0;
 }
@@ -348,7 +358,8 @@ static int symbol_address(const struct sdt_symbols *syms, const char *sym,
 			  int64_t num, uint64_t *addr, char *why, size_t whysz)
 {
 	if (!syms || !syms->addr || syms->addr(syms->arg, sym, addr))
-		return fail(why, whysz, -ENOTSUP, "no symbol '%s' in the file", sym);
+		return fail(why, whysz, -ENOTSUP, "no symbol '%s' in the file",
+			    sym);
 	*addr += (uint64_t)num;
 	return 0;
 }
@@ -363,15 +374,18 @@ static int convert_immediate(const char *s, const struct sdt_symbols *syms,
 	int err;
 
 	if (!parse_disp(&p, sym, sizeof(sym), &num) || *p)
-		return fail(why, whysz, -EINVAL, "cannot parse the immediate '$%s'", s);
+		return fail(why, whysz, -EINVAL,
+			    "cannot parse the immediate '$%s'", s);
 	if (!sym[0]) {
 		snprintf(out->fetch, sizeof(out->fetch), "\\%" PRId64, num);
 		return 0;
 	}
 	/* the address of a symbol is a constant only where nothing moves */
 	if (!syms || syms->pie)
-		return fail(why, whysz, -ENOTSUP,
-			    "'$%s' is an address that moves with the load address", s);
+		return fail(
+			why, whysz, -ENOTSUP,
+			"'$%s' is an address that moves with the load address",
+			s);
 	err = symbol_address(syms, sym, num, &addr, why, whysz);
 	if (!err)
 		snprintf(out->fetch, sizeof(out->fetch), "\\0x%" PRIx64, addr);
@@ -389,37 +403,48 @@ static int convert_memory(const char *s, const struct sdt_symbols *syms,
 	int err = 0;
 
 	if (!parse_disp(&p, sym, sizeof(sym), &num))
-		return fail(why, whysz, -EINVAL, "cannot parse the operand '%s'", s);
+		return fail(why, whysz, -EINVAL,
+			    "cannot parse the operand '%s'", s);
 	if (*p == '(') {
 		p++;
 		base = parse_reg(&p, &rsize, why, whysz, &err);
 		if (!base)
 			return err;
 		if (*p == ',')
-			return fail(why, whysz, -ENOTSUP,
-				    "'%s' adds an index register, which tracefs cannot express", s);
+			return fail(
+				why, whysz, -ENOTSUP,
+				"'%s' adds an index register, which tracefs cannot express",
+				s);
 		if (*p != ')' || p[1])
-			return fail(why, whysz, -EINVAL, "cannot parse the operand '%s'", s);
+			return fail(why, whysz, -EINVAL,
+				    "cannot parse the operand '%s'", s);
 	} else if (*p) {
-		return fail(why, whysz, -EINVAL, "cannot parse the operand '%s'", s);
+		return fail(why, whysz, -EINVAL,
+			    "cannot parse the operand '%s'", s);
 	}
 	if (base && strcmp(base, "ip")) {
 		if (sym[0])
-			return fail(why, whysz, -ENOTSUP,
-				    "'%s' adds a symbol to a register, which tracefs cannot express", s);
-		snprintf(out->fetch, sizeof(out->fetch), "%+" PRId64 "(%%%s)", num, base);
+			return fail(
+				why, whysz, -ENOTSUP,
+				"'%s' adds a symbol to a register, which tracefs cannot express",
+				s);
+		snprintf(out->fetch, sizeof(out->fetch), "%+" PRId64 "(%%%s)",
+			 num, base);
 		return 0;
 	}
 	/* sym(%rip) or an absolute address: memory of the file itself */
 	if (!sym[0] && base)
-		return fail(why, whysz, -ENOTSUP,
-			    "'%s' is relative to the next instruction, which the note does not give", s);
+		return fail(
+			why, whysz, -ENOTSUP,
+			"'%s' is relative to the next instruction, which the note does not give",
+			s);
 	if (sym[0])
 		err = symbol_address(syms, sym, num, &addr, why, whysz);
 	else
 		addr = (uint64_t)num;
 	if (!err && !syms)
-		err = fail(why, whysz, -ENOTSUP, "'%s' needs the file's layout", s);
+		err = fail(why, whysz, -ENOTSUP, "'%s' needs the file's layout",
+			   s);
 	return err ? err : file_address(syms, addr, out, why, whysz);
 }
 
@@ -434,21 +459,27 @@ static int parse_size(const char **p, struct sdt_arg *out, char *why,
 	out->size = 0;
 	out->is_signed = false;
 	if (!at)
-		return 0;	/* the oldest notes: an operand only */
+		return 0; /* the oldest notes: an operand only */
 	n = strtol(s, &end, 10);
 	if (end == s)
-		return fail(why, whysz, -EINVAL, "cannot parse the size of '%s'", s);
+		return fail(why, whysz, -EINVAL,
+			    "cannot parse the size of '%s'", s);
 	if (*end == 'f')
-		return fail(why, whysz, -ENOTSUP,
-			    "'%s' is a floating point value, which tracefs cannot record", s);
+		return fail(
+			why, whysz, -ENOTSUP,
+			"'%s' is a floating point value, which tracefs cannot record",
+			s);
 	if (end != at)
-		return fail(why, whysz, -EINVAL, "cannot parse the size of '%s'", s);
+		return fail(why, whysz, -EINVAL,
+			    "cannot parse the size of '%s'", s);
 	out->is_signed = n < 0;
 	out->size = (unsigned)(n < 0 ? -n : n);
-	if (out->size != 1 && out->size != 2 && out->size != 4 && out->size != 8)
-		return fail(why, whysz, -ENOTSUP,
-			    "'%s' is %u bytes wide; tracefs records 1, 2, 4 or 8", s,
-			    out->size);
+	if (out->size != 1 && out->size != 2 && out->size != 4 &&
+	    out->size != 8)
+		return fail(
+			why, whysz, -ENOTSUP,
+			"'%s' is %u bytes wide; tracefs records 1, 2, 4 or 8",
+			s, out->size);
 	*p = at + 1;
 	return 0;
 }
@@ -465,15 +496,18 @@ int sdt_arg_convert(const char *op, const struct sdt_symbols *syms,
 	if (err)
 		return err;
 	if (strchr(p, ':'))
-		return fail(why, whysz, -ENOTSUP,
-			    "'%s' uses a segment register, which tracefs cannot fetch", p);
+		return fail(
+			why, whysz, -ENOTSUP,
+			"'%s' uses a segment register, which tracefs cannot fetch",
+			p);
 	if (*p == '%') {
 		const char *k = parse_reg(&p, &rsize, why, whysz, &err);
 
 		if (!k)
 			return err;
 		if (*p)
-			return fail(why, whysz, -EINVAL, "cannot parse the operand '%s'", op);
+			return fail(why, whysz, -EINVAL,
+				    "cannot parse the operand '%s'", op);
 		snprintf(out->fetch, sizeof(out->fetch), "%%%s", k);
 	} else if (*p == '$') {
 		err = convert_immediate(p + 1, syms, out, why, whysz);

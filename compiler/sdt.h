@@ -14,16 +14,16 @@
 struct elf_file;
 
 #define SDT_NOTE_OWNER "stapsdt"
-#define SDT_NOTE_TYPE 3	/* NT_STAPSDT, note version 3 */
+#define SDT_NOTE_TYPE  3 /* NT_STAPSDT, note version 3 */
 
 /* one note as written: link-time addresses, strings into the note data */
 struct sdt_note {
-	uint64_t pc;	/* the marker's nop */
-	uint64_t base;	/* where .stapsdt.base was when the note was made */
-	uint64_t semaphore;	/* the marker's unsigned short counter, or 0 */
+	uint64_t pc;	    /* the marker's nop */
+	uint64_t base;	    /* where .stapsdt.base was when the note was made */
+	uint64_t semaphore; /* the marker's unsigned short counter, or 0 */
 	const char *provider;
 	const char *name;
-	const char *args;	/* "-4@%eax 8@(%rsi)", "" without arguments */
+	const char *args; /* "-4@%eax 8@(%rsi)", "" without arguments */
 };
 
 /*
@@ -37,9 +37,9 @@ int sdt_note_parse(const void *desc, size_t len, bool is64, bool big_endian,
 
 /* a marker of a file, with what a uprobe needs */
 struct sdt_marker {
-	struct sdt_note note;	/* pc and semaphore after the prelink fix */
-	uint64_t offset;	/* file offset of pc: the uprobe's offset */
-	uint64_t ref_ctr;	/* file offset of the semaphore, or 0 */
+	struct sdt_note note; /* pc and semaphore after the prelink fix */
+	uint64_t offset;      /* file offset of pc: the uprobe's offset */
+	uint64_t ref_ctr;     /* file offset of the semaphore, or 0 */
 };
 
 /*
@@ -56,9 +56,9 @@ int sdt_markers_walk(struct elf_file *f,
 
 /* one argument converted for tracefs */
 struct sdt_arg {
-	unsigned size;	/* bytes the value has */
+	unsigned size; /* bytes the value has */
 	bool is_signed;
-	char fetch[96];	/* "%ax", "+8(%di)", "\5", "@+0x401c" */
+	char fetch[96]; /* "%ax", "+8(%di)", "\5", "@+0x401c" */
 	char type[8];	/* "s32", "u64", ... */
 };
 
@@ -72,7 +72,7 @@ struct sdt_symbols {
 	 * link-time address A is X = A - probe_vaddr + probe_offset.
 	 */
 	uint64_t probe_vaddr, probe_offset;
-	bool pie;	/* addresses move with the load address */
+	bool pie; /* addresses move with the load address */
 };
 
 /*

@@ -7,7 +7,8 @@
  * the tracefs README's features, the release. The running kernel by
  * default; a saved directory for golden tests and for plans built for
  * another machine (DIR/tracefs mirrors tracefs, DIR/release, and an
- * optional DIR/features with "+name" / "-name" overrides).
+ * optional DIR/features with "+name" / "-name" overrides). Process probes
+ * read DIR/proc for /proc and DIR/debug for /usr/lib/debug.
  */
 #include <stdbool.h>
 #include <stddef.h>

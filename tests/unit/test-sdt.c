@@ -19,21 +19,16 @@
 
 /* a v3 note of an LP64 little-endian binary, as readelf -x shows it */
 static const unsigned char note64[] = {
-	0x88, 0x11, 0, 0, 0, 0, 0, 0,	/* pc 0x1188 */
-	0x38, 0x20, 0, 0, 0, 0, 0, 0,	/* base 0x2038 */
-	0x18, 0x40, 0, 0, 0, 0, 0, 0,	/* semaphore 0x4018 */
-	'm', 'y', 'p', 'r', 'o', 'v', 0,
-	't', 'i', 'c', 'k', 0,
-	'-', '4', '@', '%', 'e', 'b', 'x', ' ', '-', '4', '@', '%', 'e', 'b', 'p', 0,
+	0x88, 0x11, 0,	 0,   0,   0,	0,   0, /* pc 0x1188 */
+	0x38, 0x20, 0,	 0,   0,   0,	0,   0, /* base 0x2038 */
+	0x18, 0x40, 0,	 0,   0,   0,	0,   0, /* semaphore 0x4018 */
+	'm',  'y',  'p', 'r', 'o', 'v', 0,   't', 'i', 'c', 'k', 0,   '-', '4',
+	'@',  '%',  'e', 'b', 'x', ' ', '-', '4', '@', '%', 'e', 'b', 'p', 0,
 };
 
 /* the same on a 32-bit big-endian machine, written before argument strings */
 static const unsigned char note32be[] = {
-	0, 0, 0x11, 0x88,
-	0, 0, 0x20, 0x38,
-	0, 0, 0, 0,
-	'p', 0,
-	'n', 0,
+	0, 0, 0x11, 0x88, 0, 0, 0x20, 0x38, 0, 0, 0, 0, 'p', 0, 'n', 0,
 };
 
 static void test_note_parse(void)
@@ -61,13 +56,15 @@ static void test_split(void)
 	char buf[64];
 	const char *ops[4];
 
-	CHECK(sdt_args_split("-4@%eax 8@(%rsi)", buf, sizeof(buf), ops, 4) == 2);
+	CHECK(sdt_args_split("-4@%eax 8@(%rsi)", buf, sizeof(buf), ops, 4) ==
+	      2);
 	CHECK_STR(ops[0], "-4@%eax");
 	CHECK_STR(ops[1], "8@(%rsi)");
 	CHECK(sdt_args_split("  8@%rax   ", buf, sizeof(buf), ops, 4) == 1);
 	CHECK_STR(ops[0], "8@%rax");
 	CHECK(sdt_args_split("", buf, sizeof(buf), ops, 4) == 0);
-	CHECK(sdt_args_split("1@%al 1@%bl 1@%cl", buf, sizeof(buf), ops, 2) == 3);
+	CHECK(sdt_args_split("1@%al 1@%bl 1@%cl", buf, sizeof(buf), ops, 2) ==
+	      3);
 	CHECK(sdt_args_split("1@%al", buf, 3, ops, 2) == -ENOSPC);
 }
 
@@ -88,62 +85,66 @@ static int fake_addr(void *arg, const char *name, uint64_t *vaddr)
 
 static const struct {
 	const char *op;
-	const char *fetch, *type;	/* NULL fetch: refused */
+	const char *fetch, *type; /* NULL fetch: refused */
 	int err;
-	const char *why;	/* a part of the reason */
+	const char *why; /* a part of the reason */
 } ops_pie[] = {
-	{ "-4@%eax", "%ax", "s32", 0, NULL },
-	{ "8@%rax", "%ax", "u64", 0, NULL },
-	{ "-4@%r8d", "%r8", "s32", 0, NULL },
-	{ "2@%r10w", "%r10", "u16", 0, NULL },
-	{ "1@%sil", "%si", "u8", 0, NULL },
-	{ "-1@%r12b", "%r12", "s8", 0, NULL },
-	{ "1@%r9l", "%r9", "u8", 0, NULL },
-	{ "8@(%rsi)", "+0(%si)", "u64", 0, NULL },
-	{ "-8@8(%rdi)", "+8(%di)", "s64", 0, NULL },
-	{ "-4@-20(%rbp)", "-20(%bp)", "s32", 0, NULL },
-	{ "-4@112(%rsp)", "+112(%sp)", "s32", 0, NULL },
-	{ "-4@0x10(%rax)", "+16(%ax)", "s32", 0, NULL },
-	{ "-4@$5", "\\5", "s32", 0, NULL },
-	{ "8@$-1", "\\-1", "u64", 0, NULL },
-	{ "-4@$0x20", "\\32", "s32", 0, NULL },
-	{ "-4@counter(%rip)", "@+0x401c", "s32", 0, NULL },
-	{ "-4@counter+8(%rip)", "@+0x4024", "s32", 0, NULL },
-	{ "%eax", "%ax", "s32", 0, NULL },
-	{ "8@(%rsi,%rax,8)", NULL, NULL, -ENOTSUP, "index register" },
-	{ "8@8(,%rax,8)", NULL, NULL, -EINVAL, "expected a register" },
-	{ "8f@%xmm0", NULL, NULL, -ENOTSUP, "floating point" },
-	{ "8@%xmm1", NULL, NULL, -ENOTSUP, "floating point register" },
-	{ "-1@%ah", NULL, NULL, -ENOTSUP, "high-byte" },
-	{ "8@%fs:0x28", NULL, NULL, -ENOTSUP, "segment" },
-	{ "16@%rax", NULL, NULL, -ENOTSUP, "1, 2, 4 or 8" },
-	{ "-4@missing(%rip)", NULL, NULL, -ENOTSUP, "no symbol 'missing'" },
-	{ "-4@16(%rip)", NULL, NULL, -ENOTSUP, "next instruction" },
-	{ "8@$counter", NULL, NULL, -ENOTSUP, "moves with the load address" },
-	{ "-4@counter(%rax)", NULL, NULL, -ENOTSUP, "adds a symbol to a register" },
-	{ "4@%foo", NULL, NULL, -EINVAL, "unknown register" },
-	{ "x@%eax", NULL, NULL, -EINVAL, "size" },
+	{"-4@%eax", "%ax", "s32", 0, NULL},
+	{"8@%rax", "%ax", "u64", 0, NULL},
+	{"-4@%r8d", "%r8", "s32", 0, NULL},
+	{"2@%r10w", "%r10", "u16", 0, NULL},
+	{"1@%sil", "%si", "u8", 0, NULL},
+	{"-1@%r12b", "%r12", "s8", 0, NULL},
+	{"1@%r9l", "%r9", "u8", 0, NULL},
+	{"8@(%rsi)", "+0(%si)", "u64", 0, NULL},
+	{"-8@8(%rdi)", "+8(%di)", "s64", 0, NULL},
+	{"-4@-20(%rbp)", "-20(%bp)", "s32", 0, NULL},
+	{"-4@112(%rsp)", "+112(%sp)", "s32", 0, NULL},
+	{"-4@0x10(%rax)", "+16(%ax)", "s32", 0, NULL},
+	{"-4@$5", "\\5", "s32", 0, NULL},
+	{"8@$-1", "\\-1", "u64", 0, NULL},
+	{"-4@$0x20", "\\32", "s32", 0, NULL},
+	{"-4@counter(%rip)", "@+0x401c", "s32", 0, NULL},
+	{"-4@counter+8(%rip)", "@+0x4024", "s32", 0, NULL},
+	{"%eax", "%ax", "s32", 0, NULL},
+	{"8@(%rsi,%rax,8)", NULL, NULL, -ENOTSUP, "index register"},
+	{"8@8(,%rax,8)", NULL, NULL, -EINVAL, "expected a register"},
+	{"8f@%xmm0", NULL, NULL, -ENOTSUP, "floating point"},
+	{"8@%xmm1", NULL, NULL, -ENOTSUP, "floating point register"},
+	{"-1@%ah", NULL, NULL, -ENOTSUP, "high-byte"},
+	{"8@%fs:0x28", NULL, NULL, -ENOTSUP, "segment"},
+	{"16@%rax", NULL, NULL, -ENOTSUP, "1, 2, 4 or 8"},
+	{"-4@missing(%rip)", NULL, NULL, -ENOTSUP, "no symbol 'missing'"},
+	{"-4@16(%rip)", NULL, NULL, -ENOTSUP, "next instruction"},
+	{"8@$counter", NULL, NULL, -ENOTSUP, "moves with the load address"},
+	{"-4@counter(%rax)", NULL, NULL, -ENOTSUP,
+	 "adds a symbol to a register"},
+	{"4@%foo", NULL, NULL, -EINVAL, "unknown register"},
+	{"x@%eax", NULL, NULL, -EINVAL, "size"},
 };
 
 static void test_convert_pie(void)
 {
 	/* a PIE whose text has p_vaddr == p_offset */
-	struct sdt_symbols syms = { fake_addr, NULL, 0x11a0, 0x11a0, true };
+	struct sdt_symbols syms = {fake_addr, NULL, 0x11a0, 0x11a0, true};
 
 	for (size_t i = 0; i < sizeof(ops_pie) / sizeof(ops_pie[0]); i++) {
 		struct sdt_arg a;
 		char why[200] = "";
-		int err = sdt_arg_convert(ops_pie[i].op, &syms, &a, why, sizeof(why));
+		int err = sdt_arg_convert(ops_pie[i].op, &syms, &a, why,
+					  sizeof(why));
 
 		if (err != ops_pie[i].err)
-			fprintf(stderr, "operand '%s': %d (%s)\n", ops_pie[i].op, err, why);
+			fprintf(stderr, "operand '%s': %d (%s)\n",
+				ops_pie[i].op, err, why);
 		CHECK(err == ops_pie[i].err);
 		if (ops_pie[i].fetch && !err) {
 			CHECK_STR(a.fetch, ops_pie[i].fetch);
 			CHECK_STR(a.type, ops_pie[i].type);
 		}
 		if (ops_pie[i].why && !strstr(why, ops_pie[i].why))
-			fprintf(stderr, "operand '%s': reason '%s' lacks '%s'\n",
+			fprintf(stderr,
+				"operand '%s': reason '%s' lacks '%s'\n",
 				ops_pie[i].op, why, ops_pie[i].why);
 		CHECK(!ops_pie[i].why || strstr(why, ops_pie[i].why));
 	}
@@ -152,11 +153,12 @@ static void test_convert_pie(void)
 static void test_convert_exec(void)
 {
 	/* a non-PIE executable: text at 0x401000 from file offset 0x1000 */
-	struct sdt_symbols syms = { fake_addr, NULL, 0x401146, 0x1146, false };
+	struct sdt_symbols syms = {fake_addr, NULL, 0x401146, 0x1146, false};
 	struct sdt_arg a;
 	char why[200];
 
-	CHECK(sdt_arg_convert("-4@abs_var(%rip)", &syms, &a, why, sizeof(why)) == 0);
+	CHECK(sdt_arg_convert("-4@abs_var(%rip)", &syms, &a, why,
+			      sizeof(why)) == 0);
 	CHECK_STR(a.fetch, "@+0x4020");
 	/* an absolute address, and a symbol's address as an immediate */
 	CHECK(sdt_arg_convert("-4@abs_var", &syms, &a, why, sizeof(why)) == 0);
@@ -166,10 +168,11 @@ static void test_convert_exec(void)
 	CHECK(sdt_arg_convert("8@$abs_var", &syms, &a, why, sizeof(why)) == 0);
 	CHECK_STR(a.fetch, "\\0x404020");
 	/* below the probe's mapping: no file offset reaches it */
-	CHECK(sdt_arg_convert("8@0x1000", &syms, &a, why, sizeof(why)) == -ENOTSUP);
+	CHECK(sdt_arg_convert("8@0x1000", &syms, &a, why, sizeof(why)) ==
+	      -ENOTSUP);
 }
 
-/* --- the fixture, against readelf ----------------------------------------------- */
+/* --- the fixture, against readelf ---------------------------------------- */
 
 struct seen {
 	int n;
@@ -186,15 +189,16 @@ static int seen_cb(void *arg, const struct sdt_marker *m)
 		s->sema[s->n] = m->note.semaphore;
 		s->off[s->n] = m->offset;
 		s->ref[s->n] = m->ref_ctr;
-		snprintf(s->name[s->n], sizeof(s->name[0]), "%s:%s", m->note.provider,
-			 m->note.name);
+		snprintf(s->name[s->n], sizeof(s->name[0]), "%s:%s",
+			 m->note.provider, m->note.name);
 	}
 	s->n++;
 	return 0;
 }
 
 /* readelf -n: "Location: 0x..., Base: 0x..., Semaphore: 0x..." per note */
-static int readelf_notes(const char *path, uint64_t *pc, uint64_t *sema, int max)
+static int readelf_notes(const char *path, uint64_t *pc, uint64_t *sema,
+			 int max)
 {
 	char cmd[4200], line[512];
 	FILE *p;
@@ -207,8 +211,9 @@ static int readelf_notes(const char *path, uint64_t *pc, uint64_t *sema, int max
 	while (fgets(line, sizeof(line), p)) {
 		unsigned long long l, b, s;
 
-		if (sscanf(line, " Location: %llx, Base: %llx, Semaphore: %llx", &l, &b,
-			   &s) == 3 && n < max) {
+		if (sscanf(line, " Location: %llx, Base: %llx, Semaphore: %llx",
+			   &l, &b, &s) == 3 &&
+		    n < max) {
 			pc[n] = l;
 			sema[n++] = s;
 		}
@@ -220,7 +225,7 @@ static int readelf_notes(const char *path, uint64_t *pc, uint64_t *sema, int max
 static void test_fixture(const char *path)
 {
 	struct elf_file *f;
-	struct seen s = { 0 };
+	struct seen s = {0};
 	uint64_t pc[16], sema[16];
 	int n = readelf_notes(path, pc, sema, 16);
 
@@ -234,7 +239,8 @@ static void test_fixture(const char *path)
 		uint64_t off;
 
 		CHECK(s.pc[i] == pc[i] && s.sema[i] == sema[i]);
-		CHECK(elf_vaddr_to_offset(f, pc[i], &off) == 0 && off == s.off[i]);
+		CHECK(elf_vaddr_to_offset(f, pc[i], &off) == 0 &&
+		      off == s.off[i]);
 		CHECK(!sema[i] || (elf_vaddr_to_offset(f, sema[i], &off) == 0 &&
 				   off == s.ref[i]));
 		CHECK(sema[i] || !s.ref[i]);
@@ -290,7 +296,7 @@ static void test_prelink(const char *path)
 {
 	char copy[] = "/tmp/tap-test-sdt.XXXXXX";
 	struct elf_file *f = NULL;
-	struct seen a = { 0 }, b = { 0 };
+	struct seen a = {0}, b = {0};
 	int fd = mkstemp(copy);
 
 	if (fd < 0)
@@ -320,7 +326,8 @@ int main(void)
 	char path[4096];
 
 	elf_version(EV_CURRENT);
-	snprintf(path, sizeof(path), "%s/tests/target/bin/sdt", srcdir ? srcdir : ".");
+	snprintf(path, sizeof(path), "%s/tests/target/bin/sdt",
+		 srcdir ? srcdir : ".");
 	test_note_parse();
 	test_split();
 	test_convert_pie();

@@ -11,3 +11,9 @@ int fix_open(const char *name, int flags) { return name[0] + flags; }
 int fix_close(int fd) { return fd - 1; }
 static int helper(int x) { return x * 2; }
 int fix_read(int fd, char *buf, int n) { return helper(fd) + buf[0] + n; }
+
+/* an IFUNC, as libc's strlen: the symbol is the resolver */
+int __fix_copy_sse2(int x) { return x; }
+int __fix_copy_avx2(int x) { return x + 1; }
+static int (*fix_copy_resolve(void))(int) { return __fix_copy_sse2; }
+int fix_copy(int x) __attribute__((ifunc("fix_copy_resolve")));
