@@ -3,7 +3,8 @@
 # built here: registers and stack slots, signed and unsigned widths,
 # bitfields, strings, a struct in registers and one in memory, returns.
 # Then the same values from a stripped copy whose DWARF is found by build
-# id (TAP_DEBUGINFO_PATH) and from one with a .gnu_debuglink.
+# id (TAP_DEBUGINFO_PATH), from one with a .gnu_debuglink, and from a
+# non-PIE build.
 . "$(dirname "$0")/lib.sh"
 src=$TAP_SRCDIR/tests/target/bin/dwarf.c
 cc -O1 -g -o "$WORK/dwarf" "$src" || fail "cannot build dwarf.c"
@@ -71,4 +72,9 @@ strip --strip-debug --remove-section=.note.gnu.build-id -o "$WORK/linked/dwarf" 
 objcopy --add-gnu-debuglink="$WORK/linked/.debug/dwarf.debug" "$WORK/linked/dwarf"
 run "$WORK/linked/dwarf" >"$WORK/got"
 diff -u "$WORK/want" "$WORK/got" || fail "values through the debuglink's DWARF differ"
+
+# a position-dependent executable: file offsets differ from addresses
+cc -O1 -g -no-pie -o "$WORK/nopie" "$src" || fail "cannot build dwarf.c -no-pie"
+run "$WORK/nopie" >"$WORK/got"
+diff -u "$WORK/want" "$WORK/got" || fail "values in the non-PIE build differ"
 exit 0

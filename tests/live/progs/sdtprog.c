@@ -5,6 +5,15 @@
 
 #include "sdtprog.h"
 
+int tapsdt_total;
+
+/* gcc -O2 passes the global itself: a RIP-relative operand */
+__attribute__((noinline)) static void report(void)
+{
+	if (TAPSDT_TOTAL_ENABLED())
+		TAPSDT_TOTAL(tapsdt_total);
+}
+
 int main(int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[1] : "prog";
@@ -21,6 +30,8 @@ int main(int argc, char **argv)
 		}
 		if (TAPSDT_PING_ENABLED())
 			TAPSDT_PING((long)n * 1000);
+		tapsdt_total += n;
+		report();
 		printf("%d sem=%u fired=%d\n", n, (unsigned)tapsdt_work_semaphore, fired);
 	}
 	return 0;

@@ -2,4 +2,5 @@
 provider tapsdt {
 	probe work(int, const char *);
 	probe ping(long);
+	probe total(int);
 };
