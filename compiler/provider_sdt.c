@@ -288,8 +288,9 @@ static int bind_arg(struct compile *c, struct dprobe *dp,
 			r->var);
 		return 0;
 	}
-	if (convert(c, dp, r, n, &a, true))
-		return 0;
+	/* inside @defined(), an operand tracefs cannot express is missing */
+	if (convert(c, dp, r, n, &a, !r->guarded))
+		return r->guarded ? -ENOENT : 0;
 	if (r->kind == CTX_TARGET) {
 		err = uprobe_add_fetch(c, dp, want, a.fetch, a.type, &name);
 		b->kind = BIND_FIELD;

@@ -617,7 +617,7 @@ static int finish_string(struct compile *c, struct dprobe *dp,
 	return err;
 }
 
-static int bind_dwarf(struct compile *c, struct dprobe *dp,
+static int bind_chain(struct compile *c, struct dprobe *dp,
 		      const struct ctx_ref *r, struct ctx_binding *b)
 {
 	const struct uprobe_data *u = udata(dp);
@@ -629,7 +629,29 @@ static int bind_dwarf(struct compile *c, struct dprobe *dp,
 	if (!err)
 		err = r->kind == CTX_TARGET ? finish_number(c, dp, r, &v, b)
 					    : finish_string(c, dp, r, &v, b);
-	return err == 1 ? 0 : err;
+	return err;
+}
+
+/* 0 (errors reported), -ENOENT for no such name, or -ENOMEM */
+static int bind_dwarf(struct compile *c, struct dprobe *dp,
+		      const struct ctx_ref *r, struct ctx_binding *b)
+{
+	struct diag quiet, *loud = c->diag;
+	int err;
+
+	if (!r->guarded) {
+		err = bind_chain(c, dp, r, b);
+		return err == 1 ? 0 : err;
+	}
+	/* inside @defined(): what cannot be fetched is missing, not wrong */
+	diag_init(&quiet, c->prog->src);
+	c->diag = &quiet;
+	err = bind_chain(c, dp, r, b);
+	c->diag = loud;
+	if (err == 1 || (quiet.errors && err >= 0))
+		err = -ENOENT;
+	diag_release(&quiet);
+	return err;
 }
 
 /* --- $$parms ------------------------------------------------------------- */

@@ -5,6 +5,7 @@ golden_tests = \
 	tests/compile/context-builtins.tap \
 	tests/compile/dwarf-buildid.tap \
 	tests/compile/dwarf-debuglink.tap \
+	tests/compile/dwarf-defined.tap \
 	tests/compile/dwarf-members.tap \
 	tests/compile/dwarf-params.tap \
 	tests/compile/dwarf-return.tap \
