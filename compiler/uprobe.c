@@ -13,6 +13,9 @@
  * so every other event of the script is limited to that process too (a
  * warning says so), and children the process forks are followed as well
  * as its threads; a second, different pid cannot share the session.
+ * NEEDSWORK: the threads are listed when the script is compiled; one the
+ * process starts before the plan is applied (milliseconds later in tapc)
+ * is missed. The backend could list them again when it applies the plan.
  */
 #include "uprobe.h"
 
