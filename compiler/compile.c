@@ -23,6 +23,7 @@ const struct provider *const providers[] = {
 	&uprobe_provider,
 	&perf_provider,
 	&kprobe_provider,
+	&sdt_provider,
 	NULL,
 };
 
@@ -448,6 +449,8 @@ static int compile_passes(struct compile *c)
 	sema_declare(c);
 	err = make_handlers(c);
 	if (!err)
+		err = uprobe_check_scope(c);
+	if (!err)
 		err = link_handlers(c);
 	if (err || c->diag->errors)
 		return err ? err : -EINVAL;
@@ -490,6 +493,7 @@ int compile_program(const struct src_file *src, struct target *t,
 		apply_defines(&c);
 		err = compile_passes(&c);
 	}
+	uprobe_files_free(&c);
 	if (err) {
 		program_free(p);
 		return err;
@@ -545,7 +549,10 @@ static void print_binding(const struct handler *h, const struct dprobe *dp,
 		fputs(", read when handled", out);
 		break;
 	case BIND_PARMS:
-		fputs("the event's fields, formatted", out);
+		if (b->str)
+			fprintf(out, "formatted: %s", b->str);
+		else
+			fputs("the event's fields, formatted", out);
 		break;
 	case BIND_ARGSTR:
 		fputs("the arguments, formatted", out);

@@ -18,6 +18,9 @@ struct compile {
 	int in_defined;	/* inside @defined(...) */
 	struct fmt **fmts;	/* parsed formats, released with the program */
 	size_t nfmts;
+	long scope_pid;	/* process(PID): the process the session follows */
+	const struct ast *scope_point;	/* the first point that named it */
+	struct ufile *ufiles;	/* binaries opened by process() probes */
 };
 
 /* a context value a handler asks for, in canonical form */
@@ -64,6 +67,7 @@ extern const struct provider *const providers[];
 extern const struct provider basic_provider, timer_provider,
 	tracepoint_provider, syscall_provider, uprobe_provider, perf_provider;
 extern const struct provider kprobe_provider;
+extern const struct provider sdt_provider;
 
 struct dprobe *compile_add_dprobe(struct compile *c, struct ast *probe,
 				  struct ast *point, const struct provider *p,
@@ -124,5 +128,9 @@ int sema_resolve(struct compile *c);
 int sema_bind(struct compile *c);
 int sema_infer(struct compile *c);
 int lower_program(struct compile *c);
+/* after expansion: what process(PID) scoping means for the other probes */
+int uprobe_check_scope(struct compile *c);
+/* at the end: closes the binaries process() probes opened */
+void uprobe_files_free(struct compile *c);
 
 #endif

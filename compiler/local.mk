@@ -10,5 +10,11 @@ compiler_libcompiler_a_SOURCES = compiler/compiler.h \
 	compiler/provider_basic.c compiler/provider_tracepoint.c \
 	compiler/provider_uprobe.c compiler/provider_perf.c \
 	compiler/btf.c compiler/btf.h compiler/provider_kprobe.c
-compiler_libcompiler_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBELF_CFLAGS) $(LIBBPF_CFLAGS)
-COMPILER_LIBS = compiler/libcompiler.a lang/liblang.a $(LIBELF_LIBS) $(LIBBPF_LIBS)
+# user-space probes: SDT notes, DWARF (libdw), process() resolution
+compiler_libcompiler_a_SOURCES += compiler/sdt.c compiler/sdt.h \
+	compiler/dwinfo.c compiler/dwinfo.h compiler/uprobe.c compiler/uprobe.h \
+	compiler/provider_sdt.c
+compiler_libcompiler_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBELF_CFLAGS) $(LIBDW_CFLAGS) \
+	$(LIBBPF_CFLAGS)
+COMPILER_LIBS = compiler/libcompiler.a lang/liblang.a $(LIBDW_LIBS) $(LIBELF_LIBS) \
+	$(LIBBPF_LIBS)

@@ -31,6 +31,7 @@ void plan_free(struct plan *p)
 	free(p->events_file);
 	free(p->instance.name);
 	free(p->instance.clock);
+	free(p->instance.event_pids);
 	free(p->kernel_release);
 	free(p->script_name);
 	free(p->script_hash);
@@ -137,6 +138,14 @@ static void print_instance(const struct plan *p, FILE *out)
 		snprintf(path, sizeof(path), "instances/%s/buffer_percent", in->name);
 		snprintf(num, sizeof(num), "%d", in->buffer_percent);
 		put_write(out, "write", path, num);
+	}
+	if (in->event_fork) {
+		snprintf(path, sizeof(path), "instances/%s/options/event-fork", in->name);
+		put_write(out, "write", path, "1");
+	}
+	if (in->event_pids) {
+		snprintf(path, sizeof(path), "instances/%s/set_event_pid", in->name);
+		put_write(out, "write", path, in->event_pids);
 	}
 }
 

@@ -18,6 +18,13 @@ struct plan_instance {
 	bool overwrite;	/* flight recorder: keep the newest events */
 	char *clock;	/* trace_clock, NULL: leave as is */
 	int buffer_percent;	/* reader wake-up watermark; -1: the default */
+	/*
+	 * set_event_pid: the tasks (thread ids) whose events the instance
+	 * records, NULL for all; with event_fork the kernel adds the threads
+	 * and children they start (process(PID) probes).
+	 */
+	char *event_pids;
+	bool event_fork;
 };
 
 struct plan {

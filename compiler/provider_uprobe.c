@@ -1,152 +1,727 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * process("path").function("sym")[.return]: a uprobe (uretprobe) at the
- * file offset of the ELF symbol. $arg1..$arg6 are the x86_64 argument
- * registers, $return the return register; strings are fetched by the
- * probe itself (+0(%si):ustring), so they are read while still valid.
+ * file offset of the ELF symbol. With DWARF, $name is a parameter, read
+ * where the x86_64 ABI puts it on entry, and $p->a->b follows the types'
+ * member offsets in user memory, as kernel probes do with BTF; $return
+ * has its declared type. Without DWARF, $arg1..$arg6 are the argument
+ * registers and $return the return register, as 64-bit integers. Strings
+ * are fetched by the probe itself (+0(%si):ustring), while still valid.
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "compile_internal.h"
+#include "dwinfo.h"
 #include "elfsym.h"
+#include "uprobe.h"
+
+/* a wildcard may name this many functions: each is a breakpoint in every
+ * process that maps the file */
+#define UPROBE_WILDCARD_MAX 256
 
 struct uprobe_data {
-	const char *path;
+	struct uprobe_base base;
 	const char *func;
 	bool is_return;
+	bool dwarf;	   /* fn and locs are valid */
+	struct dw_func fn; /* parameters copied into the arena */
+	struct dw_loc *locs;
 };
 
-static const char *const arg_regs[] = { "%di", "%si", "%dx", "%cx", "%r8", "%r9" };
+static const char *const arg_regs[] = {"%di", "%si", "%dx",
+				       "%cx", "%r8", "%r9"};
 
 static bool uprobe_match(const struct ast *pp)
 {
 	return pp_is(pp, 0, "process") && pp_is(pp, 1, "function");
 }
 
-/* a bare name is looked up in $PATH, as a shell would */
-static char *resolve_path(struct compile *c, const char *arg)
+static const struct uprobe_data *udata(const struct dprobe *dp)
 {
-	char buf[PATH_MAX], *path, *save = NULL, *dirs;
-
-	if (strchr(arg, '/'))
-		return realpath(arg, buf) ? arena_strdup(c->arena, buf) : NULL;
-	path = getenv("PATH");
-	dirs = strdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
-	if (!dirs)
-		return NULL;
-	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		char cand[PATH_MAX];
-
-		snprintf(cand, sizeof(cand), "%s/%s", d, arg);
-		if (access(cand, X_OK) == 0 && realpath(cand, buf)) {
-			free(dirs);
-			return arena_strdup(c->arena, buf);
-		}
-	}
-	free(dirs);
-	errno = ENOENT;
-	return NULL;
+	return dp->pdata;
 }
 
-static void suggest_symbol(struct compile *c, struct elf_file *ef,
+/* --- expansion ----------------------------------------------------------- */
+
+static void suggest_symbol(struct compile *c, struct ufile *f,
 			   const struct ast *where, const char *name)
 {
 	struct suggest sg;
+	char plain[256];
 
-	suggest_init(&sg, name);
-	elf_func_names(ef, suggest_add, &sg);
+	/* a versioned name is suggested by its name */
+	snprintf(plain, sizeof(plain), "%.*s", (int)strcspn(name, "@"), name);
+	suggest_init(&sg, plain);
+	elf_func_names(f->elf, suggest_add, &sg);
+	if (f->dw && dw_file_is_separate(f->dw))
+		elf_func_names(dw_file_elf(f->dw), suggest_add, &sg);
 	if (sg.best)
 		diag_note(c->diag, where->loc, "did you mean '%s'?",
 			  arena_strdup(c->arena, sg.best));
 }
 
+/* the functions @pattern names; a stripped file's debug file knows more */
+static int find_funcs(struct compile *c, struct ufile *f,
+		      const struct ast *where, const char *pattern,
+		      struct elf_func **v)
+{
+	int n = elf_funcs_match(f->elf, NULL, pattern, v);
+	struct dw_file *dw;
+
+	if (n)
+		return n;
+	elf_funcs_free(*v, 0);
+	dw = ufile_dwarf(c, f, where);
+	if (!dw || !dw_file_is_separate(dw))
+		return 0;
+	return elf_funcs_match(dw_file_elf(dw), f->elf, pattern, v);
+}
+
+/* strlen in libc: the symbol is the resolver; name what it picks from */
+static void report_ifunc(struct compile *c, struct ufile *f,
+			 const struct ast *where, const char *name)
+{
+	struct elf_func *v = NULL;
+	char *pat = arena_printf(c->arena, "__%s_*", name);
+	int n = pat ? elf_funcs_match(f->elf, NULL, pat, &v) : 0;
+
+	diag_error(
+		c->diag, where->loc,
+		"'%s' in '%s' is an IFUNC: its symbol is the resolver that picks an implementation when the file is loaded",
+		name, f->path);
+	if (n > 0)
+		diag_note(
+			c->diag, where->loc,
+			"probe the implementations it chooses from, such as '%s'%s%s%s",
+			v[0].name, n > 1 ? " or '" : "",
+			n > 1 ? v[n - 1].name : "", n > 1 ? "'" : "");
+	elf_funcs_free(v, n > 0 ? n : 0);
+}
+
+static void copy_dwarf(struct compile *c, struct uprobe_data *u,
+		       struct dw_func *fn)
+{
+	struct dw_param *params = arena_zalloc(
+		c->arena, (size_t)(fn->nparams + 1) * sizeof(*params));
+	struct dw_loc *locs = arena_zalloc(c->arena, (size_t)(fn->nparams + 1) *
+							     sizeof(*locs));
+
+	if (!params || !locs)
+		return;
+	if (fn->nparams)
+		memcpy(params, fn->params,
+		       (size_t)fn->nparams * sizeof(*params));
+	u->fn = *fn;
+	u->fn.params = params;
+	u->locs = locs;
+	dw_abi_locate(&u->fn, u->locs);
+	u->dwarf = true;
+}
+
+/* the DWARF of the function at @fn, when the binary has some */
+static void find_dwarf(struct compile *c, struct uprobe_data *u,
+		       const struct ast *where, const struct elf_func *fn)
+{
+	struct dw_file *dw = ufile_dwarf(c, u->base.file, where);
+	char plain[256];
+	struct dw_func f;
+
+	if (!dw)
+		return;
+	snprintf(plain, sizeof(plain), "%.*s", (int)strcspn(fn->name, "@"),
+		 fn->name);
+	if (dw_func_find(dw, plain, fn->vaddr, &f))
+		return;
+	copy_dwarf(c, u, &f);
+	dw_func_release(&f);
+}
+
 static int add_uprobe(struct compile *c, struct ast *probe, struct ast *pp,
-		      const char *path, const char *func, uint64_t off,
+		      const struct uprobe_base *base, const struct elf_func *fn,
 		      bool is_return)
 {
 	struct dprobe *dp = compile_add_dprobe(c, probe, pp, &uprobe_provider,
 					       DPROBE_EVENT);
 	struct uprobe_data *u = arena_zalloc(c->arena, sizeof(*u));
+	const char *path = base->file->path;
 	struct probe_def *d;
 
 	if (!dp || !u)
 		return -ENOMEM;
-	u->path = path;
-	u->func = func;
+	u->base = *base;
+	u->func = arena_strdup(c->arena, fn->name);
 	u->is_return = is_return;
+	find_dwarf(c, u, pp_comp(pp, 1)->a, fn);
 	dp->pdata = u;
-	dp->func = (char *)func;
+	dp->func = (char *)u->func;
 	dp->pp = arena_printf(c->arena, "process(\"%s\").function(\"%s\")%s",
-			      path, func, is_return ? ".return" : "");
-	d = compile_add_def(c, dp, is_return ? PROBE_DEF_URETPROBE : PROBE_DEF_UPROBE,
-			    NULL,
-			    compile_event_name(c, arena_printf(c->arena, "%s%s", func,
-							       is_return ? "_return" : ""),
-					       c->prog->ndprobes - 1));
+			      path, u->func, is_return ? ".return" : "");
+	d = compile_add_def(
+		c, dp, is_return ? PROBE_DEF_URETPROBE : PROBE_DEF_UPROBE, NULL,
+		compile_event_name(c,
+				   arena_printf(c->arena, "%s%s", u->func,
+						is_return ? "_return" : ""),
+				   c->prog->ndprobes - 1));
 	if (!d)
 		return -ENOMEM;
 	d->target = strdup(path);
-	d->offset = off;
+	d->offset = fn->offset;
 	return d->target ? 0 : -ENOMEM;
+}
+
+static bool form_ok(struct compile *c, struct ast *pp, const char **func,
+		    bool *is_return)
+{
+	int n = pp_ncomps(pp);
+
+	*func = pp_str_arg(c, pp, 1);
+	*is_return = n == 3 && pp_is(pp, 2, "return");
+	if (*func && **func && (n == 2 || *is_return))
+		return true;
+	diag_error(
+		c->diag, pp->loc,
+		"write process(\"path\").function(\"name\") or ....function(\"name\").return");
+	return false;
+}
+
+static int add_matches(struct compile *c, struct ast *probe, struct ast *pp,
+		       const struct uprobe_base *base, const char *func,
+		       bool is_return, struct elf_func *v, int n)
+{
+	const struct ast *where = pp_comp(pp, 1)->a;
+	bool glob = strpbrk(func, "*?[") != NULL;
+
+	if (n > UPROBE_WILDCARD_MAX) {
+		diag_error(
+			c->diag, where->loc,
+			"'%s' matches %d functions in '%s'; tap probes at most %d at once",
+			func, n, base->file->path, UPROBE_WILDCARD_MAX);
+		return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		int err;
+
+		if (v[i].ifunc && glob)
+			continue; /* resolvers are not what a glob means */
+		if (v[i].ifunc) {
+			report_ifunc(c, base->file, where, v[i].name);
+			continue;
+		}
+		err = add_uprobe(c, probe, pp, base, &v[i], is_return);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 static int uprobe_expand(struct compile *c, struct ast *probe, struct ast *pp)
 {
-	const char *arg = pp_str_arg(c, pp, 0);
-	const char *func = pp_str_arg(c, pp, 1);
-	bool is_return = pp_ncomps(pp) == 3 && pp_is(pp, 2, "return");
-	struct elf_file *ef = NULL;
-	char *path;
-	uint64_t off;
-	int err;
+	struct uprobe_base base;
+	struct elf_func *v = NULL;
+	const char *func;
+	bool is_return;
+	int n, err;
 
-	if (!arg || !func || (pp_ncomps(pp) == 3 && !is_return) || pp_ncomps(pp) > 3) {
-		diag_error(c->diag, pp->loc,
-			   "write process(\"path\").function(\"name\") or ....function(\"name\").return");
+	if (!form_ok(c, pp, &func, &is_return))
 		return 0;
-	}
-	if (!target_has(c->target, TF_UPROBE)) {
-		diag_error(c->diag, pp->loc, "this kernel has no %s; this probe needs them",
-			   target_feature_desc(TF_UPROBE));
-		return 0;
-	}
-	path = resolve_path(c, arg);
-	if (!path) {
-		diag_error(c->diag, pp_comp(pp, 0)->a->loc, "cannot find '%s': %s",
-			   arg, strerror(errno));
-		return 0;
-	}
-	err = elf_file_open(path, &ef);
-	if (err) {
-		diag_error(c->diag, pp_comp(pp, 0)->a->loc, "cannot read '%s': %s",
-			   path, err == -ENOEXEC ? "not an ELF file" : strerror(-err));
-		return 0;
-	}
-	err = elf_func_offset(ef, func, &off);
-	if (err == -ENOENT) {
+	err = uprobe_resolve(c, pp, &base);
+	if (err)
+		return err < 0 ? err : 0;
+	n = find_funcs(c, base.file, pp_comp(pp, 1)->a, func, &v);
+	if (n < 0)
+		return n;
+	if (!n && !(pp->flags & AST_PP_OPTIONAL)) {
 		diag_error(c->diag, pp_comp(pp, 1)->a->loc,
-			   "no function '%s' in '%s'", func, path);
-		suggest_symbol(c, ef, pp_comp(pp, 1)->a, func);
-		err = 0;
-	} else if (err) {
-		diag_error(c->diag, pp_comp(pp, 1)->a->loc,
-			   "function '%s' in '%s' is in no loadable segment", func, path);
-		err = 0;
-	} else {
-		err = add_uprobe(c, probe, pp, path, func, off, is_return);
+			   "no function '%s' in '%s'", func, base.file->path);
+		suggest_symbol(c, base.file, pp_comp(pp, 1)->a, func);
 	}
-	elf_file_free(ef);
+	err = add_matches(c, probe, pp, &base, func, is_return, v, n);
+	elf_funcs_free(v, n);
 	return err;
 }
 
-static const struct uprobe_data *udata(const struct dprobe *dp)
+/* --- values through DWARF ------------------------------------------------ */
+
+/* where a value is while a $p->a[2].b chain is walked */
+struct uval {
+	bool in_reg;
+	const char *regs[2]; /* in_reg: the register(s) that hold it */
+	unsigned nregs;
+	int64_t reg_off;  /* in_reg: bytes into them (small structs) */
+	const char *addr; /* in memory: a fetch arg giving the base address */
+	int64_t off;	  /* in memory: the value is at addr + off */
+	struct dw_type type;
+	struct dw_member bits; /* bits.bit_size != 0: a bitfield */
+	char *text;	       /* "$c->host", for messages */
+	char *field;	       /* "c_host", for the event field's name */
+};
+
+static void type_name(const struct dw_type *t, char *buf, size_t size)
 {
-	return dp->pdata;
+	dw_type_name(t, buf, size);
 }
+
+static const char *next_reg(const char *reg)
+{
+	for (int i = 0; i < 5; i++)
+		if (!strcmp(arg_regs[i], reg))
+			return arg_regs[i + 1];
+	return NULL;
+}
+
+/* $name: a parameter where the ABI has it on entry */
+static int param_value(struct compile *c, const struct uprobe_data *u,
+		       const struct ctx_ref *r, struct uval *v)
+{
+	const char *name = r->var + 1;
+
+	for (int i = 0; i < u->fn.nparams; i++) {
+		const struct dw_loc *l = &u->locs[i];
+
+		if (!u->fn.params[i].name || strcmp(u->fn.params[i].name, name))
+			continue;
+		if (u->is_return) {
+			diag_error(
+				c->diag, r->node->loc,
+				"'%s' is gone when the function returns; save it in the entry probe (in a global keyed by tid())",
+				r->var);
+			return 1;
+		}
+		v->type = u->fn.params[i].type;
+		if (l->kind == DW_LOC_NONE) {
+			char t[128];
+
+			type_name(&v->type, t, sizeof(t));
+			diag_error(
+				c->diag, r->node->loc,
+				"parameter '%s' (%s) %s; tap cannot fetch it",
+				name, t, l->why);
+			return 1;
+		}
+		v->in_reg = l->kind == DW_LOC_REG;
+		v->regs[0] = l->reg;
+		v->regs[1] = l->nregs > 1 ? next_reg(l->reg) : NULL;
+		v->nregs = l->nregs;
+		v->addr = "%sp";
+		v->off = l->offset;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* $return: %ax (and %dx for a small struct) when the function returns */
+static int return_value(struct compile *c, const struct uprobe_data *u,
+			const struct ctx_ref *r, struct uval *v)
+{
+	struct dw_tinfo ti;
+	char t[128];
+
+	v->type = u->fn.ret;
+	dw_type_info(&v->type, &ti);
+	type_name(&v->type, t, sizeof(t));
+	if (ti.kind == DW_KIND_VOID) {
+		diag_error(c->diag, r->node->loc, "'%s' returns void", u->func);
+		return 1;
+	}
+	if (ti.kind == DW_KIND_FLOAT || ti.size > 16) {
+		diag_error(c->diag, r->node->loc,
+			   "'%s' returns %s, %s; tap cannot fetch it", u->func,
+			   t,
+			   ti.kind == DW_KIND_FLOAT ? "in %xmm0" : "in memory");
+		return 1;
+	}
+	v->in_reg = true;
+	v->regs[0] = "$retval";
+	v->regs[1] = "%dx";
+	v->nregs = ti.size > 8 ? 2 : 1;
+	return 0;
+}
+
+/* the fetch argument whose value is the (at most 8-byte) value @v */
+static const char *value_fetch(struct compile *c, const struct uval *v)
+{
+	if (v->in_reg)
+		return v->regs[v->reg_off / 8 < 1 ? 0 : 1];
+	return arena_printf(c->arena, "%+lld(%s)", (long long)v->off, v->addr);
+}
+
+static void member_suggest(struct compile *c, const struct ctx_ref *r,
+			   const struct dw_type *t, const char *name)
+{
+	struct suggest sg;
+
+	suggest_init(&sg, name);
+	dw_member_names(t, suggest_add, &sg);
+	if (sg.best)
+		diag_note(c->diag, r->node->loc, "did you mean '%s'?",
+			  arena_strdup(c->arena, sg.best));
+}
+
+/* follows a pointer: the value becomes the base address of what it points to */
+static void deref(struct compile *c, struct uval *v, const struct dw_type *to)
+{
+	v->addr = value_fetch(c, v);
+	v->off = 0;
+	v->in_reg = false;
+	v->type = *to;
+}
+
+static int step_member(struct compile *c, const struct ctx_ref *r,
+		       struct uval *v, const char *name)
+{
+	struct dw_tinfo ti;
+	struct dw_type to;
+	struct dw_member m;
+	char t[128];
+
+	dw_type_info(&v->type, &ti);
+	type_name(&v->type, t, sizeof(t));
+	if (ti.kind == DW_KIND_PTR) {
+		dw_type_target(&v->type, &to);
+		dw_type_info(&to, &ti);
+		if (ti.kind != DW_KIND_STRUCT && ti.kind != DW_KIND_UNION) {
+			diag_error(
+				c->diag, r->node->loc,
+				"'%s' is %s, not a pointer to a struct or union",
+				v->text, t);
+			return 1;
+		}
+		deref(c, v, &to);
+	} else if (ti.kind != DW_KIND_STRUCT && ti.kind != DW_KIND_UNION) {
+		diag_error(c->diag, r->node->loc,
+			   "'%s' is %s, which has no members", v->text, t);
+		return 1;
+	}
+	if (dw_member_find(&v->type, name, &m)) {
+		type_name(&v->type, t, sizeof(t));
+		diag_error(c->diag, r->node->loc, "'%s' has no member '%s'", t,
+			   name);
+		member_suggest(c, r, &v->type, name);
+		return 1;
+	}
+	if (v->in_reg)
+		v->reg_off += (int64_t)m.offset;
+	else
+		v->off += (int64_t)m.offset;
+	v->type = m.type;
+	v->bits = m;
+	v->text = arena_printf(c->arena, "%s->%s", v->text, name);
+	v->field = arena_printf(c->arena, "%s_%s", v->field, name);
+	return 0;
+}
+
+static int step_index(struct compile *c, const struct ctx_ref *r,
+		      struct uval *v, const struct ast *idx)
+{
+	struct dw_tinfo ti, el;
+	struct dw_type elem;
+	char t[128];
+
+	dw_type_info(&v->type, &ti);
+	type_name(&v->type, t, sizeof(t));
+	if (!idx || idx->kind != AST_NUM) {
+		diag_error(c->diag, idx ? idx->loc : r->node->loc,
+			   "an index into '%s' must be a number", v->text);
+		return 1;
+	}
+	if (ti.kind != DW_KIND_PTR && ti.kind != DW_KIND_ARRAY) {
+		diag_error(c->diag, r->node->loc,
+			   "'%s' is %s, which cannot be indexed", v->text, t);
+		return 1;
+	}
+	dw_type_target(&v->type, &elem);
+	dw_type_info(&elem, &el);
+	if (!el.size) {
+		diag_error(c->diag, r->node->loc,
+			   "'%s' points to %s, whose size is unknown", v->text,
+			   t);
+		return 1;
+	}
+	if (ti.kind == DW_KIND_PTR)
+		deref(c, v, &elem);
+	if (v->in_reg)
+		v->reg_off += idx->num * (int64_t)el.size;
+	else
+		v->off += idx->num * (int64_t)el.size;
+	v->type = elem;
+	v->text = arena_printf(c->arena, "%s[%lld]", v->text,
+			       (long long)idx->num);
+	v->field = arena_printf(c->arena, "%s_%lld", v->field,
+				(long long)idx->num);
+	return 0;
+}
+
+static int walk_members(struct compile *c, const struct ctx_ref *r,
+			struct uval *v)
+{
+	ast_foreach_child (m, r->members) {
+		int err;
+
+		if (v->bits.bit_size) {
+			diag_error(c->diag, m->loc,
+				   "'%s' is a bitfield, which has no members",
+				   v->text);
+			return 1;
+		}
+		err = m->name ? step_member(c, r, v, m->name)
+			      : step_index(c, r, v, m->a);
+		if (err)
+			return err;
+		if (v->in_reg && v->reg_off >= 8 * (int64_t)v->nregs) {
+			diag_error(
+				c->diag, r->node->loc,
+				"'%s' lies outside the registers its struct is passed in",
+				v->text);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* the start of a chain: a parameter or $return */
+static int chain_start(struct compile *c, const struct uprobe_data *u,
+		       const struct ctx_ref *r, struct uval *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->text = (char *)r->var;
+	v->field = arena_strdup(c->arena, r->var + 1);
+	if (!strcmp(r->var, "$return")) {
+		if (!u->is_return)
+			return -ENOENT;
+		v->field = "retval";
+		return return_value(c, u, r, v);
+	}
+	return param_value(c, u, r, v);
+}
+
+static void bind_int(struct ctx_binding *b, const char *field, unsigned width,
+		     unsigned storage, bool is_signed, bool storage_signed)
+{
+	b->kind = BIND_FIELD;
+	b->type = TYPE_LONG;
+	b->field = field;
+	b->width = width;
+	b->storage = storage;
+	b->is_signed = is_signed;
+	b->storage_signed = storage_signed;
+}
+
+/* a bitfield, or an integer that does not start a register: the kernel
+ * shifts and masks it out of its container */
+static int finish_bits(struct compile *c, struct dprobe *dp, struct uval *v,
+		       const struct dw_tinfo *ti, struct ctx_binding *b)
+{
+	unsigned bits =
+		v->bits.bit_size ? v->bits.bit_size : (unsigned)ti->size * 8;
+	unsigned shift = v->bits.bit_size ? v->bits.bit_offset : 0;
+	unsigned unit = v->bits.bit_size ? v->bits.unit_size : 8;
+	const char *type, *name;
+	int err;
+
+	if (v->in_reg) {
+		shift += (unsigned)(v->reg_off % 8) * 8;
+		unit = 8;
+	}
+	type = arena_printf(c->arena, "b%u@%u/%u", bits, shift, unit * 8);
+	err = uprobe_add_fetch(c, dp, v->field, value_fetch(c, v), type, &name);
+	/* the kernel gives the bits unsigned, in the container's width */
+	if (!err)
+		bind_int(b, name, v->bits.bit_size ? unit : (unsigned)ti->size,
+			 unit, !v->bits.bit_size && ti->is_signed, false);
+	return err;
+}
+
+static int finish_number(struct compile *c, struct dprobe *dp,
+			 const struct ctx_ref *r, struct uval *v,
+			 struct ctx_binding *b)
+{
+	struct dw_tinfo ti, el;
+	struct dw_type elem;
+	const char *name;
+	char t[128];
+	int err;
+
+	dw_type_info(&v->type, &ti);
+	type_name(&v->type, t, sizeof(t));
+	if (ti.kind == DW_KIND_ARRAY) {
+		dw_type_target(&v->type, &elem);
+		dw_type_info(&elem, &el);
+		if (el.is_char && !v->in_reg) {
+			/* char name[16]: the string itself */
+			err = uprobe_add_fetch(c, dp, v->field,
+					       value_fetch(c, v), "ustring",
+					       &name);
+			b->kind = BIND_FIELD;
+			b->type = TYPE_STRING;
+			b->field = name;
+			return err;
+		}
+	}
+	if ((ti.kind != DW_KIND_INT && ti.kind != DW_KIND_PTR) || !ti.size ||
+	    ti.size > 8) {
+		diag_error(
+			c->diag, r->node->loc, "'%s' is %s, %s", v->text, t,
+			ti.kind == DW_KIND_FLOAT ? "which tracefs cannot record"
+			: ti.kind == DW_KIND_STRUCT || ti.kind == DW_KIND_UNION
+				? "not a number; name one of its members"
+				: "which tap cannot record");
+		return 1;
+	}
+	if (v->bits.bit_size || (v->in_reg && v->reg_off % 8))
+		return finish_bits(c, dp, v, &ti, b);
+	err = uprobe_add_fetch(
+		c, dp, v->field, value_fetch(c, v),
+		uprobe_int_type(c, (unsigned)ti.size, ti.is_signed), &name);
+	if (!err)
+		bind_int(b, name, (unsigned)ti.size, (unsigned)ti.size,
+			 ti.is_signed, ti.is_signed);
+	return err;
+}
+
+/* user_string(X [+ N]): the probe fetches the string X points to */
+static int finish_string(struct compile *c, struct dprobe *dp,
+			 const struct ctx_ref *r, struct uval *v,
+			 struct ctx_binding *b)
+{
+	struct dw_tinfo ti;
+	const char *arg, *name, *field;
+	char t[128];
+	int err;
+
+	dw_type_info(&v->type, &ti);
+	type_name(&v->type, t, sizeof(t));
+	if (ti.kind == DW_KIND_ARRAY && !v->in_reg) {
+		arg = arena_printf(c->arena, "%+lld(%s)",
+				   (long long)(v->off + r->addend), v->addr);
+	} else if ((ti.kind == DW_KIND_PTR ||
+		    (ti.kind == DW_KIND_INT && ti.size == 8)) &&
+		   !v->bits.bit_size && !(v->in_reg && v->reg_off % 8)) {
+		arg = arena_printf(c->arena, "%+lld(%s)", (long long)r->addend,
+				   value_fetch(c, v));
+	} else {
+		diag_error(c->diag, r->node->loc,
+			   "'%s' is %s, not the address of a string", v->text,
+			   t);
+		return 1;
+	}
+	field = r->addend ? arena_printf(c->arena, "%s_str_%s%lld", v->field,
+					 r->addend < 0 ? "m" : "",
+					 llabs((long long)r->addend))
+			  : arena_printf(c->arena, "%s_str", v->field);
+	err = uprobe_add_fetch(c, dp, field, arg, "ustring", &name);
+	b->kind = BIND_FIELD;
+	b->type = TYPE_STRING;
+	b->field = name;
+	return err;
+}
+
+static int bind_chain(struct compile *c, struct dprobe *dp,
+		      const struct ctx_ref *r, struct ctx_binding *b)
+{
+	const struct uprobe_data *u = udata(dp);
+	struct uval v;
+	int err = chain_start(c, u, r, &v);
+
+	if (!err)
+		err = walk_members(c, r, &v);
+	if (!err)
+		err = r->kind == CTX_TARGET ? finish_number(c, dp, r, &v, b)
+					    : finish_string(c, dp, r, &v, b);
+	return err;
+}
+
+/* 0 (errors reported), -ENOENT for no such name, or -ENOMEM */
+static int bind_dwarf(struct compile *c, struct dprobe *dp,
+		      const struct ctx_ref *r, struct ctx_binding *b)
+{
+	struct diag quiet, *loud = c->diag;
+	int err;
+
+	if (!r->guarded) {
+		err = bind_chain(c, dp, r, b);
+		return err == 1 ? 0 : err;
+	}
+	/* inside @defined(): what cannot be fetched is missing, not wrong */
+	diag_init(&quiet, c->prog->src);
+	c->diag = &quiet;
+	err = bind_chain(c, dp, r, b);
+	c->diag = loud;
+	if (err == 1 || (quiet.errors && err >= 0))
+		err = -ENOENT;
+	diag_release(&quiet);
+	return err;
+}
+
+/* --- $$parms ------------------------------------------------------------- */
+
+/* "name=field" for each parameter the probe can record, "name=?" otherwise */
+static int bind_parms(struct compile *c, struct dprobe *dp,
+		      const struct ctx_ref *r, struct ctx_binding *b)
+{
+	const struct uprobe_data *u = udata(dp);
+	char *list = "";
+
+	if (!u->dwarf) {
+		diag_error(
+			c->diag, r->node->loc,
+			"'%s' needs DWARF, which '%s' has not; $arg1..$arg6 are the argument registers",
+			r->var, u->base.file->path);
+		return 0;
+	}
+	for (int i = 0; i < u->fn.nparams; i++) {
+		const char *pname = u->fn.params[i].name;
+		struct ctx_ref one = {.kind = CTX_TARGET, .node = r->node};
+		struct ctx_binding pb = {0};
+		struct dw_tinfo ti;
+		struct uval v;
+		const char *val = "?";
+
+		if (!pname)
+			continue;
+		one.var = arena_printf(c->arena, "$%s", pname);
+		dw_type_info(&u->fn.params[i].type, &ti);
+		if (ti.kind == DW_KIND_STRUCT || ti.kind == DW_KIND_UNION)
+			val = "{...}";
+		else if ((ti.kind == DW_KIND_INT || ti.kind == DW_KIND_PTR) &&
+			 u->locs[i].kind != DW_LOC_NONE &&
+			 !chain_start(c, u, &one, &v) &&
+			 !finish_number(c, dp, &one, &v, &pb))
+			val = pb.field;
+		list = arena_printf(c->arena, "%s%s%s=%s", list,
+				    *list ? " " : "", pname, val);
+	}
+	b->kind = BIND_PARMS;
+	b->type = TYPE_STRING;
+	b->str = list;
+	return 0;
+}
+
+/* $$return: "return=0x2a" */
+static int bind_return_text(struct compile *c, struct dprobe *dp,
+			    const struct ctx_ref *r, struct ctx_binding *b)
+{
+	struct ctx_ref ret = *r;
+	struct ctx_binding rb = {0};
+	int err;
+
+	ret.var = "$return";
+	ret.kind = CTX_TARGET;
+	err = udata(dp)->dwarf ? bind_dwarf(c, dp, &ret, &rb) : -ENOENT;
+	if (err == -ENOENT) {
+		rb.field = "retval";
+		err = compile_add_fetch(c, dp, "retval", "$retval", "s64");
+	}
+	if (err || !rb.field)
+		return err;
+	b->kind = BIND_PARMS;
+	b->type = TYPE_STRING;
+	b->str = arena_printf(c->arena, "return=%s", rb.field);
+	return 0;
+}
+
+/* --- values by the ABI alone --------------------------------------------- */
 
 /* "$arg3" -> 3, or 0 */
 static int arg_index(const char *var)
@@ -173,15 +748,17 @@ static const char *fetch_of(struct compile *c, struct dprobe *dp,
 	if (!n)
 		return NULL;
 	if (n > 6) {
-		diag_error(c->diag, r->node->loc,
-			   "'%s': only the first 6 arguments are in registers on x86_64",
-			   r->var);
+		diag_error(
+			c->diag, r->node->loc,
+			"'%s': only the first 6 arguments are in registers on x86_64",
+			r->var);
 		return "";
 	}
 	if (udata(dp)->is_return) {
-		diag_error(c->diag, r->node->loc,
-			   "'%s' is gone when the function returns; save it in the entry probe (in a global keyed by tid())",
-			   r->var);
+		diag_error(
+			c->diag, r->node->loc,
+			"'%s' is gone when the function returns; save it in the entry probe (in a global keyed by tid())",
+			r->var);
 		return "";
 	}
 	*name = r->var + 1;
@@ -199,16 +776,13 @@ static int bind_number(struct compile *c, struct dprobe *dp,
 	if (!*fetch)
 		return 0;
 	if (r->members) {
-		diag_error(c->diag, r->node->loc,
-			   "'%s' has no type information here; members need DWARF",
-			   r->var);
+		diag_error(
+			c->diag, r->node->loc,
+			"'%s' has no type information here; members need DWARF",
+			r->var);
 		return 0;
 	}
-	b->kind = BIND_FIELD;
-	b->type = TYPE_LONG;
-	b->field = name;
-	b->width = b->storage = 8;
-	b->is_signed = b->storage_signed = true;
+	bind_int(b, name, 8, 8, true, true);
 	return compile_add_fetch(c, dp, name, fetch, "s64");
 }
 
@@ -225,49 +799,63 @@ static int bind_string(struct compile *c, struct dprobe *dp,
 		return 0;
 	if (r->addend)
 		fname = arena_printf(c->arena, "%s_str_%s%lld", name,
-				     r->addend < 0 ? "m" : "", llabs((long long)r->addend));
+				     r->addend < 0 ? "m" : "",
+				     llabs((long long)r->addend));
 	else
 		fname = arena_printf(c->arena, "%s_str", name);
 	arg = arena_printf(c->arena, "%+lld(%s)", (long long)r->addend, fetch);
 	b->kind = BIND_FIELD;
 	b->type = TYPE_STRING;
 	b->field = fname;
-	return compile_add_fetch(c, dp, fname, arg,
-				 r->kind == CTX_USER_STRING ? "ustring" : "string");
+	return compile_add_fetch(c, dp, fname, arg, "ustring");
 }
 
 static int uprobe_bind(struct compile *c, struct dprobe *dp,
 		       const struct ctx_ref *r, struct ctx_binding *b)
 {
-	switch (r->kind) {
-	case CTX_TARGET:
-		return bind_number(c, dp, r, b);
-	case CTX_USER_STRING:
-	case CTX_KERNEL_STRING:
-		return bind_string(c, dp, r, b);
-	case CTX_COMM:
-		b->kind = BIND_FIELD;
-		b->type = TYPE_STRING;
-		b->field = "comm";
-		return compile_add_fetch(c, dp, "comm", "$comm", "string");
-	default:
+	int err;
+
+	if (r->kind == CTX_COMM)
+		return uprobe_bind_comm(c, dp, b);
+	if (r->kind != CTX_TARGET && r->kind != CTX_USER_STRING &&
+	    r->kind != CTX_KERNEL_STRING)
 		return -ENOENT;
+	if (r->kind == CTX_TARGET &&
+	    (!strcmp(r->var, "$$parms") || !strcmp(r->var, "$$vars")))
+		return bind_parms(c, dp, r, b);
+	if (r->kind == CTX_TARGET && !strcmp(r->var, "$$return") &&
+	    udata(dp)->is_return)
+		return bind_return_text(c, dp, r, b);
+	if (udata(dp)->dwarf) {
+		err = bind_dwarf(c, dp, r, b);
+		if (err != -ENOENT)
+			return err;
 	}
+	return r->kind == CTX_TARGET ? bind_number(c, dp, r, b)
+				     : bind_string(c, dp, r, b);
 }
 
 static void uprobe_candidates(struct compile *c, struct dprobe *dp,
-			      void (*add)(void *arg, const char *name), void *arg)
+			      void (*add)(void *arg, const char *name),
+			      void *arg)
 {
-	(void)c;
-	if (udata(dp)->is_return) {
+	static const char *const names[] = {"$arg1", "$arg2", "$arg3",
+					    "$arg4", "$arg5", "$arg6"};
+	const struct uprobe_data *u = udata(dp);
+
+	if (u->is_return) {
 		add(arg, "$return");
+		add(arg, "$$return");
 		return;
 	}
-	for (int i = 1; i <= 6; i++) {
-		static const char *const names[] = { "", "$arg1", "$arg2", "$arg3",
-						     "$arg4", "$arg5", "$arg6" };
+	for (int i = 0; u->dwarf && i < u->fn.nparams; i++)
+		if (u->fn.params[i].name)
+			add(arg, arena_printf(c->arena, "$%s",
+					      u->fn.params[i].name));
+	if (u->dwarf)
+		add(arg, "$$parms");
+	for (int i = 0; i < 6; i++)
 		add(arg, names[i]);
-	}
 }
 
 const struct provider uprobe_provider = {

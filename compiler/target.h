@@ -9,6 +9,7 @@
  * another machine (DIR/tracefs mirrors tracefs, DIR/release, and an
  * optional DIR/features with "+name" / "-name" overrides; for kprobes
  * DIR/btf/vmlinux and DIR/btf/MODULE, DIR/kallsyms, DIR/kprobes_blacklist).
+ * Process probes read DIR/proc for /proc and DIR/debug for /usr/lib/debug.
  */
 #include <stdbool.h>
 #include <stddef.h>

@@ -443,6 +443,61 @@ static struct sv format_fields(struct exec *x, bool argstr, const char *names)
 	return v;
 }
 
+/*
+ * $$parms of a probe that records more than its parameters: the binding
+ * lists "label=field" pairs ("label=?" for what the probe cannot fetch).
+ */
+static void format_one(struct exec *x, struct strbuf *sb, const char *field,
+		       size_t n)
+{
+	char name[64], num[40];
+	struct tep_format_field *tf;
+	struct rt_field f = { .kind = BIND_FIELD };
+
+	snprintf(name, sizeof(name), "%.*s", (int)n, field);
+	tf = tep_find_field(x->probe->event, name);
+	if (!tf || name[0] == '?' || name[0] == '{') {
+		strbuf_add(sb, field, n);
+		return;
+	}
+	f.offset = tf->offset;
+	f.size = tf->size;
+	f.width = (unsigned)tf->size;
+	f.data_loc = tf->flags & TEP_FIELD_IS_DYNAMIC;
+	if (tf->flags & TEP_FIELD_IS_STRING) {
+		struct sv s = field_string(x->ev, &f);
+
+		strbuf_add(sb, "\"", 1);
+		strbuf_add(sb, s.p, s.n);
+		strbuf_add(sb, "\"", 1);
+		return;
+	}
+	snprintf(num, sizeof(num), "0x%" PRIx64, (uint64_t)field_number(x->ev, &f));
+	strbuf_add(sb, num, strlen(num));
+}
+
+static struct sv format_listed(struct exec *x, const char *list)
+{
+	struct strbuf sb;
+	struct sv v;
+
+	strbuf_init(&sb);
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, " "), label = strcspn(p, "=");
+
+		if (label < n) {
+			strbuf_add(&sb, p, label + 1);
+			format_one(x, &sb, p + label + 1, n - label - 1);
+		}
+		p += n;
+		while (*p == ' ')
+			strbuf_add(&sb, p++, 1);
+	}
+	v = scratch_copy(&x->rt->scratch, sv_from(sb.buf ? sb.buf : "", sb.len));
+	strbuf_release(&sb);
+	return v;
+}
+
 struct sv ctx_str(struct exec *x, const struct ast *e)
 {
 	const struct rt_field *f = field_of(x, e);
@@ -457,6 +512,9 @@ struct sv ctx_str(struct exec *x, const struct ast *e)
 	case BIND_USER_READ:
 		return read_user_memory(x, (uint64_t)field_number(x->ev, f) + (uint64_t)f->num);
 	case BIND_PARMS:
+		/* uprobes list "label=field" pairs, kprobes field names */
+		if (f->str && strchr(f->str, '='))
+			return format_listed(x, f->str);
 		return format_fields(x, false, f->str);
 	case BIND_ARGSTR:
 		return format_fields(x, true, f->str);

@@ -3,6 +3,13 @@ golden_tests = \
 	tests/compile/begin-end.tap \
 	tests/compile/buffer-size.tap \
 	tests/compile/context-builtins.tap \
+	tests/compile/dwarf-buildid.tap \
+	tests/compile/dwarf-debuglink.tap \
+	tests/compile/dwarf-defined.tap \
+	tests/compile/dwarf-members.tap \
+	tests/compile/dwarf-params.tap \
+	tests/compile/dwarf-return.tap \
+	tests/compile/dwarf-stack.tap \
 	tests/compile/execname-tracepoint.tap \
 	tests/compile/filter-bits.tap \
 	tests/compile/filter-glob-kept.tap \
@@ -28,6 +35,10 @@ golden_tests = \
 	tests/compile/printf-conversions.tap \
 	tests/compile/probe-list.tap \
 	tests/compile/script-args.tap \
+	tests/compile/sdt-names.tap \
+	tests/compile/sdt-no-semaphore.tap \
+	tests/compile/sdt-provider.tap \
+	tests/compile/sdt-semaphore.tap \
 	tests/compile/syscall-args.tap \
 	tests/compile/syscall-return.tap \
 	tests/compile/syscall-user-string.tap \
@@ -39,11 +50,20 @@ golden_tests = \
 	tests/compile/uprobe-args.tap \
 	tests/compile/uprobe-execname.tap \
 	tests/compile/uprobe-filter.tap \
+	tests/compile/uprobe-nopie.tap \
+	tests/compile/uprobe-pid.tap \
 	tests/compile/uprobe-return.tap \
+	tests/compile/uprobe-shlib.tap \
 	tests/compile/uprobe-strings.tap \
+	tests/compile/uprobe-wildcard.tap \
+	tests/compile/uprobe-x-pid.tap \
 	tests/errors/array-as-scalar.tap \
 	tests/errors/assign-context.tap \
 	tests/errors/bad-printf-format.tap \
+	tests/errors/dwarf-float-param.tap \
+	tests/errors/dwarf-not-struct.tap \
+	tests/errors/dwarf-unknown-member.tap \
+	tests/errors/dwarf-unknown-param.tap \
 	tests/errors/embedded-c.tap \
 	tests/errors/kernel-feature-missing.tap \
 	tests/errors/kprobe-blacklist.tap \
@@ -64,6 +84,10 @@ golden_tests = \
 	tests/errors/return-outside-function.tap \
 	tests/errors/script-arg-missing.tap \
 	tests/errors/script-arg-not-number.tap \
+	tests/errors/sdt-arg-range.tap \
+	tests/errors/sdt-bad-operand.tap \
+	tests/errors/sdt-no-markers.tap \
+	tests/errors/sdt-unknown-mark.tap \
 	tests/errors/several-errors.tap \
 	tests/errors/stray-character.tap \
 	tests/errors/syntax-if-parens.tap \
@@ -78,6 +102,13 @@ golden_tests = \
 	tests/errors/unknown-variable.tap \
 	tests/errors/unterminated-string.tap \
 	tests/errors/uprobe-arg-at-return.tap \
+	tests/errors/uprobe-bare-process.tap \
+	tests/errors/uprobe-ifunc.tap \
+	tests/errors/uprobe-path-space.tap \
+	tests/errors/uprobe-pid-missing.tap \
+	tests/errors/uprobe-pid-mixed.tap \
+	tests/errors/uprobe-pid-two.tap \
+	tests/errors/uprobe-wildcard-none.tap \
 	tests/errors/wrong-context-type.tap \
 	tests/parse/expressions.tap \
 	tests/parse/probe-points.tap \
@@ -85,6 +116,7 @@ golden_tests = \
 live_tests = \
 	tests/live/command.sh \
 	tests/live/concurrent.sh \
+	tests/live/dwarf.sh \
 	tests/live/filter.sh \
 	tests/live/kprobe-exec.sh \
 	tests/live/kprobe-missing.sh \
@@ -92,9 +124,13 @@ live_tests = \
 	tests/live/kprobe-openat.sh \
 	tests/live/kprobe-vfs.sh \
 	tests/live/rejections.sh \
+	tests/live/sdt.sh \
 	tests/live/sigkill.sh \
 	tests/live/signals.sh \
 	tests/live/syscalls.sh \
 	tests/live/timers.sh \
 	tests/live/tracepoint.sh \
-	tests/live/uprobe.sh
+	tests/live/uprobe.sh \
+	tests/live/usdt-libc.sh \
+	tests/live/usdt-pid.sh \
+	tests/live/usdt-python.sh

@@ -132,6 +132,12 @@ static int setup_instance(struct tfb_session *s, struct diag *d)
 		snprintf(num, sizeof(num), "%d", in->buffer_percent);
 		err = write_file(s->inst, "buffer_percent", num);
 	}
+	/* event-fork first: a thread started while the pids are written is
+	 * still followed */
+	if (!err && in->event_fork)
+		err = write_file(s->inst, "options/event-fork", "1");
+	if (!err && in->event_pids)
+		err = write_file(s->inst, "set_event_pid", in->event_pids);
 	if (err)
 		diag_error(d, SRC_NO_RANGE, "cannot set up instance '%s': %s",
 			   in->name, strerror(-err));

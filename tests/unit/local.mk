@@ -22,3 +22,11 @@ tests_unit_test_crash_ksyms_LDADD = $(CRASH_LIBS)
 tests_unit_test_btf_SOURCES = tests/unit/test-btf.c tests/unit/check.h
 tests_unit_test_btf_CPPFLAGS = $(AM_CPPFLAGS) $(LIBBPF_CFLAGS)
 tests_unit_test_btf_LDADD = $(UNIT_LDADD)
+# SDT notes and operands; DWARF of user binaries
+unit_tests += tests/unit/test-sdt tests/unit/test-dwinfo
+tests_unit_test_sdt_SOURCES = tests/unit/test-sdt.c tests/unit/check.h
+tests_unit_test_sdt_CPPFLAGS = $(AM_CPPFLAGS) $(LIBELF_CFLAGS)
+tests_unit_test_sdt_LDADD = $(UNIT_LDADD)
+tests_unit_test_dwinfo_SOURCES = tests/unit/test-dwinfo.c tests/unit/check.h
+tests_unit_test_dwinfo_CPPFLAGS = $(AM_CPPFLAGS) $(LIBDW_CFLAGS)
+tests_unit_test_dwinfo_LDADD = $(UNIT_LDADD)

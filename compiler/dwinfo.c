@@ -1,0 +1,833 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * DWARF through libdw. Parameters are located by the calling convention
+ * rather than by their DWARF locations: a uprobe fires at the function's
+ * first instruction, before the prologue, where an unoptimised build's
+ * locations (slots in the frame) do not hold the values yet, while the ABI
+ * says exactly where each argument is.
+ */
+#include "dwinfo.h"
+
+#include <dwarf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "elfsym.h"
+
+struct dw_file {
+	struct elf_file *elf; /* the file with the DWARF */
+	bool separate;
+	Dwarf *dwarf;
+	char *path;
+};
+
+/* --- finding the debug information --------------------------------------- */
+
+static bool regular_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* opens @path as the DWARF of the binary; -ENOENT if it has none */
+static int try_file(const char *path, bool separate, struct dw_file **out)
+{
+	struct dw_file *f;
+	int err;
+
+	if (!regular_file(path))
+		return -ENOENT;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->separate = separate;
+	err = elf_file_open(path, &f->elf);
+	if (!err && !elf_has_section(f->elf, ".debug_info"))
+		err = -ENOENT;
+	if (!err) {
+		f->dwarf = dwarf_begin_elf(elf_file_elf(f->elf), DWARF_C_READ,
+					   NULL);
+		f->path = strdup(path);
+		err = !f->dwarf ? -ENOENT : !f->path ? -ENOMEM : 0;
+	}
+	if (err) {
+		dw_file_free(f);
+		return err == -ENOMEM ? err : -ENOENT;
+	}
+	*out = f;
+	return 0;
+}
+
+static int by_build_id(struct elf_file *bin, const char *const *roots,
+		       size_t nroots, struct dw_file **out)
+{
+	const unsigned char *id;
+	size_t len;
+	char hex[256], path[PATH_MAX];
+
+	if (elf_build_id(bin, &id, &len) || len < 2 || len * 2 >= sizeof(hex))
+		return -ENOENT;
+	for (size_t i = 0; i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	for (size_t i = 0; i < nroots; i++) {
+		int err;
+
+		snprintf(path, sizeof(path), "%s/.build-id/%.2s/%s.debug",
+			 roots[i], hex, hex + 2);
+		err = try_file(path, true, out);
+		if (err != -ENOENT)
+			return err;
+	}
+	return -ENOENT;
+}
+
+static int try_linked(const char *path, uint32_t crc, struct dw_file **out)
+{
+	uint32_t got;
+
+	/* a stale file of the same name describes another build */
+	if (elf_file_crc32(path, &got) || got != crc)
+		return -ENOENT;
+	return try_file(path, true, out);
+}
+
+static int by_debuglink(struct elf_file *bin, const char *binpath,
+			const char *const *roots, size_t nroots,
+			struct dw_file **out)
+{
+	uint32_t crc;
+	const char *name = elf_debuglink(bin, &crc);
+	char copy[PATH_MAX], dir[PATH_MAX], path[PATH_MAX + 300];
+	int err;
+
+	if (!name || strchr(name, '/'))
+		return -ENOENT;
+	snprintf(copy, sizeof(copy), "%s", binpath);
+	snprintf(dir, sizeof(dir), "%s", dirname(copy));
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (strcmp(path, binpath)) {
+		err = try_linked(path, crc, out);
+		if (err != -ENOENT)
+			return err;
+	}
+	snprintf(path, sizeof(path), "%s/.debug/%s", dir, name);
+	err = try_linked(path, crc, out);
+	for (size_t i = 0; err == -ENOENT && i < nroots; i++) {
+		snprintf(path, sizeof(path), "%s%s/%s", roots[i], dir, name);
+		err = try_linked(path, crc, out);
+	}
+	return err;
+}
+
+int dw_file_open(struct elf_file *bin, const char *path,
+		 const char *const *roots, size_t nroots, struct dw_file **out)
+{
+	int err = try_file(path, false, out);
+
+	if (err == -ENOENT)
+		err = by_build_id(bin, roots, nroots, out);
+	if (err == -ENOENT)
+		err = by_debuglink(bin, path, roots, nroots, out);
+	return err;
+}
+
+void dw_file_free(struct dw_file *f)
+{
+	if (!f)
+		return;
+	if (f->dwarf)
+		dwarf_end(f->dwarf);
+	elf_file_free(f->elf);
+	free(f->path);
+	free(f);
+}
+
+const char *dw_file_path(const struct dw_file *f)
+{
+	return f->path;
+}
+
+struct elf_file *dw_file_elf(struct dw_file *f)
+{
+	return f->elf;
+}
+
+bool dw_file_is_separate(const struct dw_file *f)
+{
+	return f->separate;
+}
+
+/* --- types --------------------------------------------------------------- */
+
+static bool die_type(Dwarf_Die *die, struct dw_type *out)
+{
+	Dwarf_Attribute attr;
+
+	memset(out, 0, sizeof(*out));
+	if (!dwarf_attr_integrate(die, DW_AT_type, &attr) ||
+	    !dwarf_formref_die(&attr, &out->die))
+		return false;
+	out->valid = true;
+	return true;
+}
+
+/* typedefs, const, volatile and restrict looked through */
+static bool peel(const struct dw_type *t, Dwarf_Die *out)
+{
+	Dwarf_Die d = t->die;
+
+	if (!t->valid)
+		return false;
+	if (dwarf_peel_type(&d, out) != 0)
+		*out = d;
+	return true;
+}
+
+static bool encoding_signed(Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Word enc;
+
+	if (!dwarf_attr_integrate(die, DW_AT_encoding, &attr) ||
+	    dwarf_formudata(&attr, &enc))
+		return false;
+	return enc == DW_ATE_signed || enc == DW_ATE_signed_char;
+}
+
+static bool encoding_char(Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Word enc;
+
+	if (!dwarf_attr_integrate(die, DW_AT_encoding, &attr) ||
+	    dwarf_formudata(&attr, &enc))
+		return false;
+	return enc == DW_ATE_signed_char || enc == DW_ATE_unsigned_char;
+}
+
+static bool encoding_float(Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Word enc;
+
+	if (!dwarf_attr_integrate(die, DW_AT_encoding, &attr) ||
+	    dwarf_formudata(&attr, &enc))
+		return false;
+	return enc == DW_ATE_float || enc == DW_ATE_complex_float;
+}
+
+/* elements of an array's first dimension, 0 when unknown */
+static uint64_t array_count(Dwarf_Die *arr)
+{
+	Dwarf_Die sub;
+	Dwarf_Attribute attr;
+	Dwarf_Word v;
+
+	if (dwarf_child(arr, &sub))
+		return 0;
+	do {
+		if (dwarf_tag(&sub) != DW_TAG_subrange_type)
+			continue;
+		if (dwarf_attr_integrate(&sub, DW_AT_count, &attr) &&
+		    !dwarf_formudata(&attr, &v))
+			return v;
+		if (dwarf_attr_integrate(&sub, DW_AT_upper_bound, &attr) &&
+		    !dwarf_formudata(&attr, &v))
+			return v + 1;
+		return 0;
+	} while (dwarf_siblingof(&sub, &sub) == 0);
+	return 0;
+}
+
+static void int_info(Dwarf_Die *d, struct dw_tinfo *out)
+{
+	int tag = dwarf_tag(d);
+	Dwarf_Word size;
+	struct dw_type under;
+
+	out->kind = DW_KIND_INT;
+	if (dwarf_aggregate_size(d, &size) == 0)
+		out->size = size;
+	if (tag == DW_TAG_enumeration_type) {
+		/* DWARF 5 names the underlying type; C's is unsigned int
+		 * unless an enumerator is negative, which gcc says there */
+		out->is_signed =
+			die_type(d, &under) && encoding_signed(&under.die);
+		return;
+	}
+	out->is_signed = encoding_signed(d);
+	out->is_char = encoding_char(d) && out->size == 1;
+}
+
+void dw_type_info(const struct dw_type *t, struct dw_tinfo *out)
+{
+	Dwarf_Die d;
+	Dwarf_Word size;
+
+	memset(out, 0, sizeof(*out));
+	if (!peel(t, &d))
+		return;
+	switch (dwarf_tag(&d)) {
+	case DW_TAG_base_type:
+		if (encoding_float(&d)) {
+			out->kind = DW_KIND_FLOAT;
+			if (dwarf_aggregate_size(&d, &size) == 0)
+				out->size = size;
+			return;
+		}
+		int_info(&d, out);
+		return;
+	case DW_TAG_enumeration_type:
+		int_info(&d, out);
+		return;
+	case DW_TAG_pointer_type:
+	case DW_TAG_reference_type:
+	case DW_TAG_rvalue_reference_type:
+		out->kind = DW_KIND_PTR;
+		out->size = 8;
+		return;
+	case DW_TAG_structure_type:
+	case DW_TAG_class_type:
+		out->kind = DW_KIND_STRUCT;
+		break;
+	case DW_TAG_union_type:
+		out->kind = DW_KIND_UNION;
+		break;
+	case DW_TAG_array_type:
+		out->kind = DW_KIND_ARRAY;
+		out->count = array_count(&d);
+		break;
+	case DW_TAG_subroutine_type:
+		out->kind = DW_KIND_FUNC;
+		return;
+	default:
+		out->kind = DW_KIND_OTHER;
+		break;
+	}
+	if (dwarf_aggregate_size(&d, &size) == 0)
+		out->size = size;
+}
+
+void dw_type_target(const struct dw_type *t, struct dw_type *out)
+{
+	Dwarf_Die d;
+
+	memset(out, 0, sizeof(*out));
+	if (peel(t, &d))
+		die_type(&d, out);
+}
+
+static void name_into(const struct dw_type *t, char *buf, size_t size,
+		      int depth);
+
+static void name_tagged(Dwarf_Die *d, const char *kw, char *buf, size_t size)
+{
+	const char *n = dwarf_diename(d);
+
+	snprintf(buf, size, "%s %s", kw, n ? n : "<anonymous>");
+}
+
+static void name_pointer(Dwarf_Die *d, char *buf, size_t size, int depth)
+{
+	struct dw_type to;
+	char inner[200];
+
+	if (!die_type(d, &to)) {
+		snprintf(buf, size, "void *");
+		return;
+	}
+	name_into(&to, inner, sizeof(inner), depth + 1);
+	snprintf(buf, size, "%s%s*", inner,
+		 inner[strlen(inner) - 1] == '*' ? "" : " ");
+}
+
+static void name_qualified(Dwarf_Die *d, const char *kw, char *buf, size_t size,
+			   int depth)
+{
+	struct dw_type to;
+	char inner[200];
+
+	if (!die_type(d, &to)) {
+		snprintf(buf, size, "%s void", kw);
+		return;
+	}
+	name_into(&to, inner, sizeof(inner), depth + 1);
+	snprintf(buf, size, "%s %s", kw, inner);
+}
+
+static void name_into(const struct dw_type *t, char *buf, size_t size,
+		      int depth)
+{
+	Dwarf_Die d = t->die;
+	const char *n;
+
+	if (!t->valid || depth > 8) {
+		snprintf(buf, size, depth > 8 ? "..." : "void");
+		return;
+	}
+	switch (dwarf_tag(&d)) {
+	case DW_TAG_pointer_type:
+		name_pointer(&d, buf, size, depth);
+		return;
+	case DW_TAG_const_type:
+		name_qualified(&d, "const", buf, size, depth);
+		return;
+	case DW_TAG_volatile_type:
+		name_qualified(&d, "volatile", buf, size, depth);
+		return;
+	case DW_TAG_structure_type:
+		name_tagged(&d, "struct", buf, size);
+		return;
+	case DW_TAG_union_type:
+		name_tagged(&d, "union", buf, size);
+		return;
+	case DW_TAG_enumeration_type:
+		name_tagged(&d, "enum", buf, size);
+		return;
+	case DW_TAG_array_type: {
+		struct dw_type el;
+		char inner[200];
+
+		dw_type_target(t, &el);
+		name_into(&el, inner, sizeof(inner), depth + 1);
+		snprintf(buf, size, "%s[%llu]", inner,
+			 (unsigned long long)array_count(&d));
+		return;
+	}
+	default:
+		n = dwarf_diename(&d);
+		snprintf(buf, size, "%s", n ? n : "?");
+	}
+}
+
+void dw_type_name(const struct dw_type *t, char *buf, size_t size)
+{
+	name_into(t, buf, size, 0);
+}
+
+/* --- members ------------------------------------------------------------- */
+
+static bool member_offset(Dwarf_Die *m, uint64_t *off)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Word v;
+	Dwarf_Op *ops;
+	size_t n;
+
+	*off = 0;
+	if (!dwarf_attr_integrate(m, DW_AT_data_member_location, &attr))
+		return true; /* union members start at 0 */
+	if (dwarf_formudata(&attr, &v) == 0) {
+		*off = v;
+		return true;
+	}
+	/* DWARF 2: DW_OP_plus_uconst N */
+	if (dwarf_getlocation(&attr, &ops, &n) == 0 && n == 1 &&
+	    ops[0].atom == DW_OP_plus_uconst) {
+		*off = ops[0].number;
+		return true;
+	}
+	return false;
+}
+
+static void bitfield(Dwarf_Die *m, struct dw_member *out)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Word bit_off;
+	struct dw_tinfo ti;
+	int bits = dwarf_bitsize(m);
+	uint64_t start;
+
+	if (bits <= 0)
+		return;
+	dw_type_info(&out->type, &ti);
+	out->unit_size = ti.size ? (unsigned)ti.size : 4;
+	if (dwarf_attr_integrate(m, DW_AT_data_bit_offset, &attr) &&
+	    !dwarf_formudata(&attr, &bit_off)) {
+		/* DWARF 4+: bits from the start of the struct (little endian)
+		 */
+		start = out->offset * 8 + bit_off;
+	} else {
+		/* DWARF 2/3: counted from the high bit of the storage unit */
+		int hi = dwarf_bitoffset(m);
+
+		start = out->offset * 8 + out->unit_size * 8 - (unsigned)hi -
+			(unsigned)bits;
+	}
+	/* the unit the kernel reads: aligned to its size, holding the field */
+	out->offset = start / (out->unit_size * 8) * out->unit_size;
+	out->bit_offset = (unsigned)(start - out->offset * 8);
+	if (out->bit_offset + (unsigned)bits > out->unit_size * 8)
+		out->unit_size = 8; /* straddles: read 8 bytes */
+	out->bit_size = (unsigned)bits;
+}
+
+static bool aggregate(const struct dw_type *t, Dwarf_Die *out)
+{
+	int tag;
+
+	if (!peel(t, out))
+		return false;
+	tag = dwarf_tag(out);
+	return tag == DW_TAG_structure_type || tag == DW_TAG_union_type ||
+	       tag == DW_TAG_class_type;
+}
+
+static int find_in(Dwarf_Die *agg, const char *name, uint64_t base,
+		   struct dw_member *out, int depth)
+{
+	Dwarf_Die m;
+
+	if (depth > 8 || dwarf_child(agg, &m))
+		return -ENOENT;
+	do {
+		const char *n;
+		uint64_t off;
+
+		if (dwarf_tag(&m) != DW_TAG_member || !member_offset(&m, &off))
+			continue;
+		n = dwarf_diename(&m);
+		if (n && !strcmp(n, name)) {
+			memset(out, 0, sizeof(*out));
+			die_type(&m, &out->type);
+			out->offset = base + off;
+			bitfield(&m, out);
+			return 0;
+		}
+		if (!n) {
+			struct dw_type t;
+			Dwarf_Die inner;
+
+			/* anonymous struct or union: its members are ours */
+			if (die_type(&m, &t) && aggregate(&t, &inner) &&
+			    !find_in(&inner, name, base + off, out, depth + 1))
+				return 0;
+		}
+	} while (dwarf_siblingof(&m, &m) == 0);
+	return -ENOENT;
+}
+
+int dw_member_find(const struct dw_type *t, const char *name,
+		   struct dw_member *out)
+{
+	Dwarf_Die agg;
+
+	if (!aggregate(t, &agg))
+		return -ENOENT;
+	return find_in(&agg, name, 0, out, 0);
+}
+
+static void names_in(Dwarf_Die *agg, void (*cb)(void *arg, const char *name),
+		     void *arg, int depth)
+{
+	Dwarf_Die m;
+
+	if (depth > 8 || dwarf_child(agg, &m))
+		return;
+	do {
+		const char *n;
+		struct dw_type t;
+		Dwarf_Die inner;
+
+		if (dwarf_tag(&m) != DW_TAG_member)
+			continue;
+		n = dwarf_diename(&m);
+		if (n)
+			cb(arg, n);
+		else if (die_type(&m, &t) && aggregate(&t, &inner))
+			names_in(&inner, cb, arg, depth + 1);
+	} while (dwarf_siblingof(&m, &m) == 0);
+}
+
+void dw_member_names(const struct dw_type *t,
+		     void (*cb)(void *arg, const char *name), void *arg)
+{
+	Dwarf_Die agg;
+
+	if (aggregate(t, &agg))
+		names_in(&agg, cb, arg, 0);
+}
+
+/* --- functions ----------------------------------------------------------- */
+
+struct func_search {
+	const char *name;
+	uint64_t vaddr;
+	Dwarf_Die found;
+	bool ok;
+	bool named; /* found under @name, not an alias */
+};
+
+/*
+ * The address decides: static functions of the same name live elsewhere,
+ * and an alias (libc's malloc is __libc_malloc in the DWARF) is the same
+ * code under another name.
+ */
+static int func_cb(Dwarf_Die *die, void *arg)
+{
+	struct func_search *s = arg;
+	const char *n = dwarf_diename(die);
+	Dwarf_Addr pc;
+
+	if (dwarf_entrypc(die, &pc) || pc != s->vaddr)
+		return DWARF_CB_OK;
+	s->found = *die;
+	s->ok = true;
+	s->named = n && !strcmp(n, s->name);
+	return s->named ? DWARF_CB_ABORT : DWARF_CB_OK;
+}
+
+static bool search_cu(Dwarf_Die *cu, struct func_search *s)
+{
+	dwarf_getfuncs(cu, func_cb, s, 0);
+	return s->named;
+}
+
+/* the CU that covers the address first; all of them if aranges lie */
+static bool find_subprogram(Dwarf *dw, struct func_search *s)
+{
+	Dwarf_Die cu;
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+
+	if (dwarf_addrdie(dw, s->vaddr, &cu) && (search_cu(&cu, s) || s->ok))
+		return true;
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		if (dwarf_offdie(dw, off + hsize, &cu) && search_cu(&cu, s))
+			return true;
+		off = next;
+	}
+	return s->ok;
+}
+
+static int add_param(struct dw_func *fn, Dwarf_Die *p)
+{
+	struct dw_param *v =
+		realloc(fn->params, (size_t)(fn->nparams + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	fn->params = v;
+	v[fn->nparams].name = dwarf_diename(p);
+	die_type(p, &v[fn->nparams].type);
+	fn->nparams++;
+	return 0;
+}
+
+static int collect_params(Dwarf_Die *sub, struct dw_func *fn)
+{
+	Dwarf_Die c;
+
+	if (dwarf_child(sub, &c))
+		return 0;
+	do {
+		int err = 0;
+
+		if (dwarf_tag(&c) == DW_TAG_formal_parameter)
+			err = add_param(fn, &c);
+		else if (dwarf_tag(&c) == DW_TAG_unspecified_parameters)
+			fn->varargs = true;
+		if (err)
+			return err;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return 0;
+}
+
+int dw_func_find(struct dw_file *f, const char *name, uint64_t vaddr,
+		 struct dw_func *out)
+{
+	struct func_search s = {.name = name, .vaddr = vaddr};
+	Dwarf_Attribute attr;
+	Dwarf_Die origin;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (!find_subprogram(f->dwarf, &s))
+		return -ENOENT;
+	die_type(&s.found, &out->ret);
+	err = collect_params(&s.found, out);
+	/* an out-of-line copy of an inline function may list no parameters;
+	 * its abstract origin does */
+	if (!err && !out->nparams &&
+	    dwarf_attr(&s.found, DW_AT_abstract_origin, &attr) &&
+	    dwarf_formref_die(&attr, &origin))
+		err = collect_params(&origin, out);
+	if (err)
+		dw_func_release(out);
+	return err;
+}
+
+void dw_func_release(struct dw_func *fn)
+{
+	free(fn->params);
+	memset(fn, 0, sizeof(*fn));
+}
+
+/* --- the x86_64 SysV calling convention ---------------------------------- */
+
+static const char *const int_regs[] = {"%di", "%si", "%dx",
+				       "%cx", "%r8", "%r9"};
+
+/* does any member of @d (recursively) lie in eightbyte @eb as a float */
+static bool struct_float_in(Dwarf_Die *d, uint64_t base, unsigned eb, int depth,
+			    bool *only_float);
+
+static void classify_member(Dwarf_Die *m, uint64_t base, unsigned eb, int depth,
+			    bool *only_float, bool *any)
+{
+	struct dw_type t;
+	struct dw_tinfo ti;
+	Dwarf_Die inner;
+	uint64_t off;
+
+	if (!member_offset(m, &off) || !die_type(m, &t))
+		return;
+	off += base;
+	dw_type_info(&t, &ti);
+	if ((ti.kind == DW_KIND_STRUCT || ti.kind == DW_KIND_UNION) &&
+	    aggregate(&t, &inner)) {
+		*any |= struct_float_in(&inner, off, eb, depth + 1, only_float);
+		return;
+	}
+	if (off + (ti.size ? ti.size : 1) <= eb * 8 || off >= (eb + 1) * 8)
+		return;
+	*any = true;
+	if (ti.kind != DW_KIND_FLOAT)
+		*only_float = false;
+}
+
+static bool struct_float_in(Dwarf_Die *d, uint64_t base, unsigned eb, int depth,
+			    bool *only_float)
+{
+	Dwarf_Die m;
+	bool any = false;
+
+	if (depth > 8 || dwarf_child(d, &m))
+		return false;
+	do {
+		if (dwarf_tag(&m) == DW_TAG_member)
+			classify_member(&m, base, eb, depth, only_float, &any);
+	} while (dwarf_siblingof(&m, &m) == 0);
+	return any;
+}
+
+/* a struct of at most 16 bytes: INTEGER eightbytes take general registers */
+static void small_struct(const struct dw_type *t, uint64_t size, unsigned *ints,
+			 bool *has_sse)
+{
+	Dwarf_Die d;
+
+	*ints = 0;
+	*has_sse = false;
+	if (!aggregate(t, &d))
+		return;
+	for (unsigned eb = 0; eb * 8 < size; eb++) {
+		bool only_float = true;
+
+		if (struct_float_in(&d, 0, eb, 0, &only_float) && only_float)
+			*has_sse = true;
+		else
+			(*ints)++;
+	}
+}
+
+static void on_stack(struct dw_loc *l, int64_t *stack, uint64_t size)
+{
+	l->kind = DW_LOC_STACK;
+	/* the return address is at 0(%sp) when the function is entered */
+	l->offset = 8 + *stack;
+	*stack += (int64_t)((size + 7) & ~(uint64_t)7);
+}
+
+/* a struct or union: on the stack when large, else by its eightbytes */
+static void locate_aggregate(const struct dw_param *p, uint64_t size,
+			     struct dw_loc *l, unsigned *next_int,
+			     int64_t *stack)
+{
+	unsigned ints;
+	bool sse;
+
+	if (size > 16) {
+		on_stack(l, stack, size);
+		return;
+	}
+	small_struct(&p->type, size, &ints, &sse);
+	if (sse) {
+		l->kind = DW_LOC_NONE;
+		l->why = "is a struct passed partly in %xmm registers";
+		*next_int += ints;
+		return;
+	}
+	if (*next_int + ints > 6) {
+		on_stack(l, stack, size);
+		return;
+	}
+	l->kind = DW_LOC_REG;
+	l->reg = int_regs[*next_int];
+	l->nregs = ints;
+	*next_int += ints;
+}
+
+static void locate_one(const struct dw_param *p, struct dw_loc *l,
+		       unsigned *next_int, int64_t *stack)
+{
+	struct dw_tinfo ti;
+
+	memset(l, 0, sizeof(*l));
+	dw_type_info(&p->type, &ti);
+	switch (ti.kind) {
+	case DW_KIND_INT:
+	case DW_KIND_PTR:
+		if (ti.size > 8) {
+			l->kind = DW_LOC_NONE; /* __int128: a register pair */
+			l->why = "is 16 bytes wide, in two registers";
+			*next_int += 2;
+		} else if (*next_int < 6) {
+			l->kind = DW_LOC_REG;
+			l->reg = int_regs[(*next_int)++];
+			l->nregs = 1;
+		} else {
+			on_stack(l, stack, 8);
+		}
+		return;
+	case DW_KIND_FLOAT:
+		l->kind = DW_LOC_NONE;
+		l->why = ti.size > 8 ? "is a long double, passed on the stack in x87 format" :
+				       "is floating point, passed in an %xmm register";
+		/* long double goes to memory and moves the stack slots */
+		if (ti.size > 8)
+			*stack += 16;
+		return;
+	case DW_KIND_STRUCT:
+	case DW_KIND_UNION:
+		locate_aggregate(p, ti.size, l, next_int, stack);
+		return;
+	default:
+		l->kind = DW_LOC_NONE;
+		l->why = "has a type tap does not know how it is passed";
+		return;
+	}
+}
+
+void dw_abi_locate(const struct dw_func *fn, struct dw_loc *locs)
+{
+	struct dw_tinfo rt;
+	unsigned next_int = 0;
+	int64_t stack = 0;
+
+	/* a struct returned in memory takes %di for its address */
+	dw_type_info(&fn->ret, &rt);
+	if ((rt.kind == DW_KIND_STRUCT || rt.kind == DW_KIND_UNION) &&
+	    rt.size > 16)
+		next_int = 1;
+	for (int i = 0; i < fn->nparams; i++)
+		locate_one(&fn->params[i], &locs[i], &next_int, &stack);
+}
