@@ -359,6 +359,9 @@ static int add_task_helpers(struct compile *c)
 	if (!needed || !p->plan->ndefs)
 		return 0;
 	p->uses_task_info = true;
+	/* a thread gone before its event is handled has left /proc: the
+	 * kernel's saved_tgids still says which process it was part of */
+	p->plan->instance.record_tgid = true;
 	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++) {
 		const struct tp_format *fmt;
 		struct probe_def *d;

@@ -134,6 +134,10 @@ static void print_instance(const struct plan *p, FILE *out)
 	}
 	snprintf(path, sizeof(path), "instances/%s/options/overwrite", in->name);
 	put_write(out, "write", path, in->overwrite ? "1" : "0");
+	if (in->record_tgid) {
+		snprintf(path, sizeof(path), "instances/%s/options/record-tgid", in->name);
+		put_write(out, "write", path, "1");
+	}
 	if (in->buffer_percent >= 0) {
 		snprintf(path, sizeof(path), "instances/%s/buffer_percent", in->name);
 		snprintf(num, sizeof(num), "%d", in->buffer_percent);

@@ -25,6 +25,7 @@ struct plan_instance {
 	 */
 	char *event_pids;
 	bool event_fork;
+	bool record_tgid;	/* keep the kernel's tid -> tgid map (pid()) */
 };
 
 struct plan {

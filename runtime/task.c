@@ -2,6 +2,7 @@
 #include "task.h"
 
 #include <event-parse.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 struct task_node {
 	struct task_node *next;
 	struct task_info info;
+	bool tgid_unsure;	/* from a fork event, which does not say */
 };
 
 struct task_cache {
@@ -105,11 +107,33 @@ static bool read_proc(int tid, struct task_info *ti)
 	return true;
 }
 
+/* the kernel's tid -> tgid map (an instance with options/record-tgid) */
+static int saved_tgid(int tid)
+{
+	const char *dir = getenv("TAP_TRACEFS");
+	char path[512], line[64];
+	int pid, tgid, found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/saved_tgids", dir && *dir ? dir : "/sys/kernel/tracing");
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%d %d", &pid, &tgid) == 2 && pid == tid)
+			found = tgid;
+	fclose(f);
+	return found;
+}
+
 static void fill_from_kernel(struct task_cache *tc, struct task_info *ti)
 {
 	const char *comm = tc->tep ? tep_data_comm_from_pid(tc->tep, ti->tid) : NULL;
+	int tgid = saved_tgid(ti->tid);
 
 	snprintf(ti->comm, sizeof(ti->comm), "%s", comm ? comm : "<...>");
+	if (tgid > 0)
+		ti->tgid = tgid;
 }
 
 const struct task_info *task_lookup(struct task_cache *tc, int tid)
@@ -117,6 +141,14 @@ const struct task_info *task_lookup(struct task_cache *tc, int tid)
 	static struct task_info unknown = { .comm = "<...>" };
 	struct task_node *n = find(tc, tid);
 
+	if (n && n->tgid_unsure) {
+		/* a new task: a thread if the kernel saw it under another id */
+		int tgid = saved_tgid(tid);
+
+		if (tgid > 0)
+			n->info.tgid = tgid;
+		n->tgid_unsure = false;
+	}
 	if (n)
 		return &n->info;
 	n = insert(tc, tid);
@@ -148,6 +180,7 @@ void task_on_fork(struct task_cache *tc, int parent, const char *parent_comm,
 	 * while the child lives. */
 	n->info.tgid = child;
 	n->info.ppid = p->tgid;
+	n->tgid_unsure = true;
 	/* /proc may already show a later exec's name: keep the event's */
 	{
 		char comm[16];

@@ -128,6 +128,8 @@ static int setup_instance(struct tfb_session *s, struct diag *d)
 		err = write_file(s->inst, "trace_clock", in->clock);
 	if (!err)
 		err = write_file(s->inst, "options/overwrite", in->overwrite ? "1" : "0");
+	if (!err && in->record_tgid)
+		err = write_file(s->inst, "options/record-tgid", "1");
 	if (!err && in->buffer_percent >= 0) {
 		snprintf(num, sizeof(num), "%d", in->buffer_percent);
 		err = write_file(s->inst, "buffer_percent", num);
