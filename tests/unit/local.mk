@@ -9,3 +9,6 @@ tests_unit_test_source_SOURCES = tests/unit/test-source.c tests/unit/check.h
 tests_unit_test_source_LDADD = $(UNIT_LDADD)
 tests_unit_test_elfsym_SOURCES = tests/unit/test-elfsym.c tests/unit/check.h
 tests_unit_test_elfsym_LDADD = $(UNIT_LDADD)
+unit_tests += tests/unit/test-rotate
+tests_unit_test_rotate_SOURCES = tests/unit/test-rotate.c tests/unit/check.h
+tests_unit_test_rotate_LDADD = $(RUNTIME_LIBS)
