@@ -12,3 +12,7 @@ tests_unit_test_elfsym_LDADD = $(UNIT_LDADD)
 unit_tests += tests/unit/test-rotate
 tests_unit_test_rotate_SOURCES = tests/unit/test-rotate.c tests/unit/check.h
 tests_unit_test_rotate_LDADD = $(RUNTIME_LIBS)
+unit_tests += tests/unit/test-json
+tests_unit_test_json_SOURCES = tests/unit/test-json.c tests/unit/check.h
+tests_unit_test_json_CPPFLAGS = $(AM_CPPFLAGS) $(TRACEEVENT_CFLAGS)
+tests_unit_test_json_LDADD = $(RUNTIME_LIBS) $(COMPILER_LIBS) $(TRACEEVENT_LIBS)
