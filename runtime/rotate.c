@@ -115,7 +115,7 @@ void rotate_release(struct rotate *r)
 	r->kept = NULL;
 }
 
-static int fail(struct rotate *r, const char *what, const char *name, int err)
+int rotate_fail(struct rotate *r, const char *what, const char *name, int err)
 {
 	r->err = err;
 	r->err_what = what;
@@ -124,7 +124,7 @@ static int fail(struct rotate *r, const char *what, const char *name, int err)
 	return err;
 }
 
-static void succeed(struct rotate *r)
+void rotate_ok(struct rotate *r)
 {
 	r->err = 0;
 	r->err_reported = false;
@@ -175,7 +175,7 @@ static void remove_victim(struct rotate *r)
 		return;
 	slot = &r->kept[(unsigned long)victim % r->spec.num_max];
 	if (*slot && unlink(*slot) < 0 && errno != ENOENT)
-		fail(r, "remove", *slot, -errno);
+		rotate_fail(r, "remove", *slot, -errno);
 	free(*slot);
 	*slot = NULL;
 }
@@ -188,11 +188,11 @@ static int open_numbered(struct rotate *r, time_t now)
 
 	err = rotate_name(&r->spec, now, r->fnum, name, sizeof(name));
 	if (err)
-		return fail(r, "open", r->spec.pattern, err);
+		return rotate_fail(r, "open", r->spec.pattern, err);
 	remove_victim(r);
 	fd = open_file(r, name);
 	if (fd < 0)
-		return fail(r, "open", name, fd);
+		return rotate_fail(r, "open", name, fd);
 	r->fd = fd;
 	snprintf(r->name, sizeof(r->name), "%s", name);
 	if (r->spec.num_max) {
@@ -201,7 +201,7 @@ static int open_numbered(struct rotate *r, time_t now)
 		free(*slot);
 		*slot = strdup(name);
 	}
-	succeed(r);
+	rotate_ok(r);
 	return 0;
 }
 
@@ -218,10 +218,10 @@ static int open_special(struct rotate *r, time_t now)
 	    S_ISDIR(st.st_mode))
 		return 1;
 	if (r->flags & ROTATE_PLACEHOLDER)
-		return fail(r, "open", name, -EINVAL);
+		return rotate_fail(r, "open", name, -EINVAL);
 	fd = open(name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return fail(r, "open", name, -errno);
+		return rotate_fail(r, "open", name, -errno);
 	r->fd = fd;
 	r->special = true;
 	snprintf(r->name, sizeof(r->name), "%s", name);
@@ -274,13 +274,13 @@ int rotate_write(struct rotate *r, const void *p, size_t n)
 			 * whole one; the caller keeps the data */
 			if (off && !r->special && ftruncate(r->fd, (off_t)r->written) < 0)
 				r->written += off;
-			return fail(r, "write", r->name, err);
+			return rotate_fail(r, "write", r->name, err);
 		}
 		off += (size_t)w;
 	}
 	r->written += n;
 	if (r->err)
-		succeed(r);
+		rotate_ok(r);
 	return 0;
 }
 

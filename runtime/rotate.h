@@ -117,6 +117,14 @@ int rotate_write(struct rotate *r, const void *p, size_t n);
  * written to it. */
 bool rotate_due(const struct rotate *r, uint64_t pending);
 
+/*
+ * Records a problem with the files for the caller to report (raw
+ * recordings use it for their own writes too); returns @err.
+ * rotate_ok() says the trouble is over.
+ */
+int rotate_fail(struct rotate *r, const char *what, const char *name, int err);
+void rotate_ok(struct rotate *r);
+
 /* true when @r can switch files (a regular file, not /dev/null or a tty) */
 bool rotate_can_switch(const struct rotate *r);
 
