@@ -141,6 +141,8 @@ static int add_number(struct strbuf *sb, const unsigned char *p, int size,
 	uint64_t v = read_uint(p, size);
 	char num[32];
 
+	if (size > 0 && size < 8)
+		v &= (1ull << (size * 8)) - 1;
 	if (is_signed && size < 8 && size > 0 && (v >> (size * 8 - 1)))
 		v |= ~((1ull << (size * 8)) - 1);
 	if (is_signed)
@@ -192,12 +194,60 @@ static int add_array(struct strbuf *sb, const unsigned char *p, int len,
 	return err | strbuf_add(sb, "]", 1);
 }
 
+static bool starts(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/*
+ * The value as its C type says: syscall events keep an int in an
+ * unsigned 8-byte slot ("int dfd; size:8; signed:0"), and -100 is what
+ * the reader wants, not 4294967196.
+ */
+static void c_type(const struct tep_format_field *f, int *width, bool *is_signed)
+{
+	static const struct {
+		const char *name;
+		int width;
+		bool is_signed;
+	} types[] = {
+		{ "int", 4, true },	{ "long", 8, true },	{ "short", 2, true },
+		{ "char", 1, true },	{ "s8", 1, true },	{ "s16", 2, true },
+		{ "s32", 4, true },	{ "s64", 8, true },	{ "pid_t", 4, true },
+		{ "u8", 1, false },	{ "u16", 2, false },	{ "u32", 4, false },
+		{ "u64", 8, false },	{ "bool", 1, false },	{ "size_t", 8, false },
+	};
+	const char *t = f->type;
+
+	*width = f->size;
+	*is_signed = f->flags & TEP_FIELD_IS_SIGNED;
+	if (starts(t, "const "))
+		t += 6;
+	if (strchr(t, '*'))
+		return;
+	if (starts(t, "unsigned ")) {
+		t += 9;
+		*is_signed = false;
+	} else if (starts(t, "signed ")) {
+		t += 7;
+	}
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (strcmp(t, types[i].name))
+			continue;
+		if (types[i].width < *width)
+			*width = types[i].width;
+		if (t == f->type || starts(f->type, "const ") || starts(f->type, "signed "))
+			*is_signed = types[i].is_signed;
+		return;
+	}
+}
+
 static int add_field(struct strbuf *sb, const struct json_record *r,
 		     const struct tep_format_field *f, bool first)
 {
 	bool is_signed = f->flags & TEP_FIELD_IS_SIGNED;
 	const unsigned char *p;
-	int len, err;
+	int len, err, width;
 
 	err = add_key(sb, f->name, first);
 	if (!field_bytes(r, f, &p, &len))
@@ -206,7 +256,8 @@ static int add_field(struct strbuf *sb, const struct json_record *r,
 		return err | add_string(sb, (const char *)p, strnlen((const char *)p, (size_t)len));
 	if (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC))
 		return err | add_array(sb, p, len, f->elementsize, is_signed);
-	return err | add_number(sb, p, len, is_signed);
+	c_type(f, &width, &is_signed);
+	return err | add_number(sb, p, width < len ? width : len, is_signed);
 }
 
 static int add_fields(struct strbuf *sb, const struct json_record *r)

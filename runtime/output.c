@@ -93,8 +93,13 @@ static int flush(struct output *o)
 {
 	size_t n = complete(o);
 
+	if (!n && o->rot) {
+		/* nothing held: a file that is open takes records again */
+		o->blocked = o->rot->fd < 0;
+		return o->blocked ? o->rot->err : 0;
+	}
 	if (!n)
-		return o->rot ? 0 : o->error;
+		return o->error;
 	return o->rot ? flush_rotate(o, n) : flush_fd(o, n);
 }
 
@@ -140,11 +145,15 @@ void output_record_end(struct output *o, const struct json_record *jr)
 	if (o->format == OUTPUT_JSON && jr)
 		json_wrap(&o->buf, o->mark, jr);
 	o->mark = o->buf.len;
-	/* stap's rule: once a file has passed SIZE, the next record goes to
-	 * the next file; this one is written out now, whole */
-	if (o->rot && !o->switch_due && !o->blocked &&
-	    rotate_due(o->rot, o->buf.len) && output_flush(o) == 0)
-		o->switch_due = true;
+	if (o->rot && !o->blocked) {
+		/* stap's rule: once a file has passed SIZE, the next record
+		 * opens the next file (flush() switches first) */
+		if (o->switch_due)
+			flush(o);
+		/* the record that passes SIZE is written out now, whole */
+		if (!o->blocked && rotate_due(o->rot, o->buf.len) && flush(o) == 0)
+			o->switch_due = true;
+	}
 	output_commit(o);
 }
 

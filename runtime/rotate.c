@@ -272,7 +272,9 @@ int rotate_write(struct rotate *r, const void *p, size_t n)
 
 			/* no half records: cut the file back to the last
 			 * whole one; the caller keeps the data */
-			if (off && !r->special && ftruncate(r->fd, (off_t)r->written) < 0)
+			if (off && !r->special &&
+			    (ftruncate(r->fd, (off_t)r->written) < 0 ||
+			     lseek(r->fd, (off_t)r->written, SEEK_SET) < 0))
 				r->written += off;
 			return rotate_fail(r, "write", r->name, err);
 		}

@@ -64,6 +64,10 @@ live_tests = \
 	tests/live/command.sh \
 	tests/live/concurrent.sh \
 	tests/live/filter.sh \
+	tests/live/json.sh \
+	tests/live/log-errors.sh \
+	tests/live/log-rotate.sh \
+	tests/live/log-switch-load.sh \
 	tests/live/rejections.sh \
 	tests/live/sigkill.sh \
 	tests/live/signals.sh \

@@ -434,6 +434,20 @@ static bool without_handlers(const struct program *p)
 	return events;
 }
 
+/* a raw recording keeps every event its probes' kernel filters let
+ * through: a condition left to user space does not apply */
+static void warn_raw_conditions(const struct program *p)
+{
+	for (size_t i = 0; i < p->ndprobes; i++) {
+		const struct dprobe *dp = p->dprobes[i];
+
+		if (dp->kind == DPROBE_EVENT && dp->probe->b && !dp->cond_in_kernel)
+			fprintf(stderr,
+				"tapc: warning: the condition of '%s' is not a kernel filter: "
+				"the raw recording keeps all its events\n", dp->pp);
+	}
+}
+
 static void session_options(const struct driver *dr, struct session_opts *so)
 {
 	const struct options *o = &dr->o;
@@ -482,6 +496,8 @@ static int run(struct driver *dr)
 	int status;
 
 	session_options(dr, &so);
+	if (so.raw)
+		warn_raw_conditions(dr->prog);
 	if (dr->o.command)
 		so.command = command_argv(dr);
 	diag_init(&d, dr->src);

@@ -58,6 +58,7 @@ static const char format[] =
 	"\tfield:__data_loc char[] name;\toffset:32;\tsize:4;\tsigned:0;\n"
 	"\tfield:u8 raw[3];\toffset:36;\tsize:3;\tsigned:0;\n"
 	"\tfield:u16 w[2];\toffset:40;\tsize:4;\tsigned:0;\n"
+	"\tfield:int wide;\toffset:56;\tsize:8;\tsigned:0;\n"
 	"\n"
 	"print fmt: \"dfd=%d\", REC->dfd\n";
 
@@ -84,6 +85,8 @@ static void test_record(void)
 	memcpy(data + 36, "\x01\x02\xff", 3);
 	memcpy(data + 40, "\x01\x00\xff\xff", 4);
 	memcpy(data + 48, "/a\"b\n", 6);
+	/* a syscall's int in an unsigned 8-byte slot: -100 is meant */
+	memcpy(data + 56, "\x9c\xff\xff\xff\0\0\0\0", 8);
 	r.data = data;
 	r.size = sizeof(data);
 
@@ -95,7 +98,7 @@ static void test_record(void)
 		  "keep{\"time\":\"2023-11-14T22:13:20.123456789Z\",\"cpu\":1,\"pid\":42,"
 		  "\"tid\":43,\"comm\":\"my \\\"app\\\"\",\"probe\":\"kernel.trace(\\\"t:open_ev\\\")\","
 		  "\"text\":\"hello\\n\",\"fields\":{\"dfd\":-100,\"flags\":32768,"
-		  "\"comm\":\"bash\",\"name\":\"/a\\\"b\\n\",\"raw\":\"\\u0001\\u0002\\u00ff\",\"w\":[1,65535]}}\n");
+		  "\"comm\":\"bash\",\"name\":\"/a\\\"b\\n\",\"raw\":\"\\u0001\\u0002\\u00ff\",\"w\":[1,65535],\"wide\":-100}}\n");
 	strbuf_release(&sb);
 
 	/* no event: begin, end, timers */

@@ -1,0 +1,40 @@
+/*
+ * Closes descriptors that are not open: FIRST, FIRST+1, ... Each close()
+ * is a syscall event with a known argument, so a test can check that
+ * every event arrives exactly once and in order.
+ *   closer FIRST COUNT [EVERY [PAUSE_MS]]
+ * After every EVERY calls it sends SIGUSR2 to its parent (tapc -c),
+ * waiting PAUSE_MS before and after, so the switch falls between calls.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	if (ms > 0)
+		nanosleep(&ts, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	long first = argc > 1 ? atol(argv[1]) : 1000000;
+	long count = argc > 2 ? atol(argv[2]) : 10;
+	long every = argc > 3 ? atol(argv[3]) : 0;
+	long ms = argc > 4 ? atol(argv[4]) : 0;
+
+	for (long i = 0; i < count; i++) {
+		close((int)(first + i));
+		if (every && (i + 1) % every == 0 && i + 1 < count) {
+			pause_ms(ms);
+			kill(getppid(), SIGUSR2);
+			pause_ms(ms);
+		}
+	}
+	/* the last events are read before tapc sees the end of the command */
+	pause_ms(ms);
+	return 0;
+}
