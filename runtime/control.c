@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,13 +157,14 @@ int session_recompile(const char *instance, struct state_session *ss,
 
 /* --- stopping -------------------------------------------------------------------- */
 
-/* waits for @instance's record to go (its owner removes it at the end) */
+/* waits for process @pid to end, and @instance's record with it (the
+ * process removes it on its way out) */
 static int wait_record_gone(const char *instance, pid_t pid)
 {
 	for (int waited = 0; waited < CONTROL_WAIT_MS; waited += POLL_MS) {
-		if (!state_has_file(instance, "owner"))
-			return 0;
-		if (pid > 0 && kill(pid, 0) < 0 && errno == ESRCH)
+		bool gone = kill(pid, 0) < 0 && errno == ESRCH;
+
+		if (gone)
 			return state_has_file(instance, "owner") ? -ESRCH : 0;
 		sleep_ms(POLL_MS);
 	}

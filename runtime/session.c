@@ -267,6 +267,98 @@ static bool hook_tick(void *arg)
 
 /* --- setting up ------------------------------------------------------------- */
 
+/* the events' formats as they are now, for decoding later */
+static int save_formats(const struct plan *p)
+{
+	const char **ev = session_events(p);
+	static const char *const headers[] = { "header_page", "header_event" };
+	int err = ev ? 0 : -ENOMEM;
+
+	for (size_t i = 0; !err && i < 2; i++) {
+		char rel[64], file[64], *text;
+		size_t len;
+
+		snprintf(rel, sizeof(rel), "events/%s", headers[i]);
+		snprintf(file, sizeof(file), "formats/%s", headers[i]);
+		text = tfb_read_file(rel, &len);
+		err = text ? state_write_file(p->instance.name, file, text, len) : -errno;
+		free(text);
+	}
+	for (size_t i = 0; !err && ev[i]; i += 2) {
+		char rel[512], file[512], *text;
+		size_t len;
+
+		snprintf(rel, sizeof(rel), "events/%s/%s/format", ev[i], ev[i + 1]);
+		snprintf(file, sizeof(file), "formats/%s/%s", ev[i], ev[i + 1]);
+		text = tfb_read_file(rel, &len);
+		err = text ? state_write_file(p->instance.name, file, text, len) : -errno;
+		free(text);
+	}
+	free(ev);
+	return err;
+}
+
+static int save_plan(const struct program *p)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	program_print_plan(p, f);
+	if (fclose(f)) {
+		free(text);
+		return -ENOMEM;
+	}
+	err = state_write_file(p->plan->instance.name, "plan", text, len);
+	free(text);
+	return err;
+}
+
+static int save_record(const struct program *p, const struct session_opts *o)
+{
+	struct state_session ss = {
+		.name = p->plan->session,
+		.script_name = p->src->name,
+		.script = p->src->text,
+		.script_len = p->src->len,
+		.buffer_kb = p->plan->instance.buffer_kb,
+		.target_pid = p->target_pid,
+		.args = p->args,
+		.nargs = p->nargs,
+		.output = o->files ? (char *)o->files->pattern : NULL,
+		.size = (char *)o->size_arg,
+		.format = o->format == OUTPUT_JSON ? "json" : "text",
+		.raw = o->raw,
+		.created = (long long)time(NULL),
+	};
+	char **defines = calloc(o->ndefines + 1, sizeof(*defines));
+	int err = defines ? 0 : -ENOMEM;
+
+	for (size_t i = 0; !err && i < o->ndefines; i++)
+		if (asprintf(&defines[i], "%s=%s", o->defines[i].name, o->defines[i].value) < 0)
+			err = -ENOMEM;
+	ss.defines = defines;
+	ss.ndefines = o->ndefines;
+	if (!err)
+		err = state_session_save(p->plan->instance.name, &ss);
+	for (size_t i = 0; defines && i < o->ndefines; i++)
+		free(defines[i]);
+	free(defines);
+	return err;
+}
+
+/* a flight recorder also keeps what a later command needs to decode it */
+static int save_session(const struct program *p)
+{
+	int err = save_plan(p);
+
+	return err ? err : save_formats(p->plan);
+}
+
+
 static int load_formats(struct run *r, struct diag *d)
 {
 	const char **events = session_events(r->p->plan);
@@ -296,6 +388,13 @@ static int setup_kernel(struct run *r, struct diag *d)
 		return err;
 	}
 	r->claimed = true;
+	/* what the session runs, for trace-instance list */
+	err = save_record(r->p, r->o);
+	if (err) {
+		diag_error(d, SRC_NO_RANGE, "cannot record the session in %s: %s",
+			   state_run_dir(), strerror(-err));
+		return err;
+	}
 	err = tfb_session_create(plan, d, &r->tfb);
 	return err ? err : load_formats(r, d);
 }
@@ -563,93 +662,6 @@ int session_run(const struct program *p, const struct session_opts *o,
 
 /* --- flight recorders ----------------------------------------------------------- */
 
-/* the events' formats as they are now, for decoding later */
-static int save_formats(const struct plan *p)
-{
-	const char **ev = session_events(p);
-	static const char *const headers[] = { "header_page", "header_event" };
-	int err = ev ? 0 : -ENOMEM;
-
-	for (size_t i = 0; !err && i < 2; i++) {
-		char rel[64], file[64], *text;
-		size_t len;
-
-		snprintf(rel, sizeof(rel), "events/%s", headers[i]);
-		snprintf(file, sizeof(file), "formats/%s", headers[i]);
-		text = tfb_read_file(rel, &len);
-		err = text ? state_write_file(p->instance.name, file, text, len) : -errno;
-		free(text);
-	}
-	for (size_t i = 0; !err && ev[i]; i += 2) {
-		char rel[512], file[512], *text;
-		size_t len;
-
-		snprintf(rel, sizeof(rel), "events/%s/%s/format", ev[i], ev[i + 1]);
-		snprintf(file, sizeof(file), "formats/%s/%s", ev[i], ev[i + 1]);
-		text = tfb_read_file(rel, &len);
-		err = text ? state_write_file(p->instance.name, file, text, len) : -errno;
-		free(text);
-	}
-	free(ev);
-	return err;
-}
-
-static int save_plan(const struct program *p)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	int err;
-
-	if (!f)
-		return -ENOMEM;
-	program_print_plan(p, f);
-	if (fclose(f)) {
-		free(text);
-		return -ENOMEM;
-	}
-	err = state_write_file(p->plan->instance.name, "plan", text, len);
-	free(text);
-	return err;
-}
-
-static int save_session(const struct program *p, const struct session_opts *o)
-{
-	struct state_session ss = {
-		.name = p->plan->session,
-		.script_name = p->src->name,
-		.script = p->src->text,
-		.script_len = p->src->len,
-		.buffer_kb = p->plan->instance.buffer_kb,
-		.target_pid = p->target_pid,
-		.args = p->args,
-		.nargs = p->nargs,
-		.output = o->files ? (char *)o->files->pattern : NULL,
-		.size = (char *)o->size_arg,
-		.format = o->format == OUTPUT_JSON ? "json" : "text",
-		.raw = o->raw,
-		.created = (long long)time(NULL),
-	};
-	char **defines = calloc(o->ndefines + 1, sizeof(*defines));
-	int err = defines ? 0 : -ENOMEM;
-
-	for (size_t i = 0; !err && i < o->ndefines; i++)
-		if (asprintf(&defines[i], "%s=%s", o->defines[i].name, o->defines[i].value) < 0)
-			err = -ENOMEM;
-	ss.defines = defines;
-	ss.ndefines = o->ndefines;
-	if (!err)
-		err = state_session_save(p->plan->instance.name, &ss);
-	if (!err)
-		err = save_plan(p);
-	if (!err)
-		err = save_formats(p->plan);
-	for (size_t i = 0; defines && i < o->ndefines; i++)
-		free(defines[i]);
-	free(defines);
-	return err;
-}
-
 /* the background process that writes a flight recorder's -o files */
 static int writer_main(struct run *r, int ready_fd, struct diag *d);
 
@@ -696,7 +708,7 @@ int session_flight(const struct program *p, const struct session_opts *o,
 	output_init(&r.out, o->out_fd);
 	err = setup_kernel(&r, d);
 	if (!err)
-		err = save_session(p, o);
+		err = save_session(p);
 	if (err) {
 		if (err != -EINVAL && !d->errors)
 			diag_error(d, SRC_NO_RANGE, "cannot save the session in %s: %s",

@@ -64,10 +64,15 @@ live_tests = \
 	tests/live/command.sh \
 	tests/live/concurrent.sh \
 	tests/live/filter.sh \
+	tests/live/flight-list.sh \
+	tests/live/flight-overwrite.sh \
+	tests/live/flight-writer.sh \
+	tests/live/flight.sh \
 	tests/live/json.sh \
 	tests/live/log-errors.sh \
 	tests/live/log-rotate.sh \
 	tests/live/log-switch-load.sh \
+	tests/live/raw.sh \
 	tests/live/rejections.sh \
 	tests/live/sigkill.sh \
 	tests/live/signals.sh \
