@@ -450,6 +450,9 @@ static int setup_raw(struct run *r, struct diag *d)
 
 	if (!events)
 		return -ENOMEM;
+	/* the recorder's own system calls stay out of the recording (a
+	 * decoding run skips them itself) */
+	tfb_instance_ignore_pid(r->instance, getpid());
 	err = tracedat_open(&to, &r->td);
 	free(events);
 	if (err)

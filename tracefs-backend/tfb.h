@@ -98,6 +98,13 @@ int tfb_remove_leftovers(const char *instance, const char *group);
 /* true if instances/@name exists */
 bool tfb_instance_exists(const char *name);
 
+/*
+ * Keeps the events of process @pid out of instance @name (the recorder's
+ * own system calls in a raw recording). 0, or -errno (-ENOENT on kernels
+ * without set_event_notrace_pid).
+ */
+int tfb_instance_ignore_pid(const char *name, pid_t pid);
+
 /* Turns tracing_on of instance @name on or off. 0 or -errno. */
 int tfb_instance_tracing(const char *name, bool on);
 

@@ -538,6 +538,21 @@ void tfb_confirm_features(unsigned *features, const char *group)
 
 /* --- inspecting instances ------------------------------------------------------ */
 
+int tfb_instance_ignore_pid(const char *name, pid_t pid)
+{
+	struct tracefs_instance *inst = tracefs_instance_alloc(NULL, name);
+	char num[32];
+	int ret = 0;
+
+	if (!inst)
+		return -ENOMEM;
+	snprintf(num, sizeof(num), "%d", (int)pid);
+	if (tracefs_instance_file_append(inst, "set_event_notrace_pid", num) < 0)
+		ret = errno ? -errno : -EIO;
+	tracefs_instance_free(inst);
+	return ret;
+}
+
 int tfb_instance_tracing(const char *name, bool on)
 {
 	struct tracefs_instance *inst = tracefs_instance_alloc(NULL, name);
