@@ -583,7 +583,9 @@ static void start(struct run *r)
 	char go = 1;
 
 	rt_run_begin(r->rt);
-	if (r->tfb)
+	/* a flight recorder records already; only its writer's start (the
+	 * first reader) turns tracing on */
+	if (r->tfb && (!r->flight || r->writer))
 		tfb_session_tracing(r->tfb, true);
 	if (r->go_fd > 0) {
 		if (write(r->go_fd, &go, 1) != 1)
@@ -761,6 +763,7 @@ static void stop_others(struct run *r)
 static int follow(struct run *r)
 {
 	enum loop_stop why;
+	int status;
 	bool stop;
 
 	start(r);
@@ -776,6 +779,7 @@ static int follow(struct run *r)
 		return 0;
 	}
 	finish(r, why, stop);
+	status = rt_exit_status(r->rt) ? 1 : 0;
 	if (stop) {
 		/* our fds keep the instance busy: close them first */
 		loop_free(r->loop);
@@ -786,7 +790,7 @@ static int follow(struct run *r)
 		r->claimed = true;
 	}
 	teardown(r, stop);
-	return rt_exit_status(r->rt) ? 1 : 0;
+	return status;
 }
 
 static int attach_setup(struct run *r, struct diag *d)

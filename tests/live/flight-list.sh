@@ -12,12 +12,12 @@ mkdir "$TRACEFS/instances/$FOREIGN" || skip "cannot make an instance"
 trap 'rmdir "$TRACEFS/instances/$FOREIGN" 2>/dev/null; live_cleanup' EXIT
 
 cat >"$WORK/list.tap" <<'TAP'
-probe syscall.close { if ($fd >= 7000000 && $fd < 8000000) printf("%d\n", $fd) }
+probe syscall.syncfs { if ($fd >= 43000000 && $fd < 44000000) printf("%d\n", $fd) }
 TAP
 NAME="${PREFIX}_l"
 INST="tap_$NAME"
 "$TAPC" -F -m "$NAME" -s 2 "$WORK/list.tap" >/dev/null 2>"$WORK/err" || fail "-F: $(cat "$WORK/err")"
-"$WORK/closer" 7000000 20
+"$WORK/closer" 43000000 20 0 0 syncfs
 
 "$TI" list >"$WORK/list" 2>"$WORK/err" || fail "list: $(cat "$WORK/err")"
 head -n 1 "$WORK/list" | grep -q "INSTANCE.*TAP.*OWNER.*SCRIPT.*BUFFER.*EVENTS.*ENTRIES.*LOST.*READERS" ||
@@ -37,13 +37,13 @@ expect_eq "events" "$6" 1
 [ "$7" -ge 20 ] || fail "entries: $7"
 expect_eq "readers" "$9" 0
 expect_eq "mode" "${10}" overwrite
-"$TI" list -v | grep -A1 "^$INST " | grep -q "event syscalls:sys_enter_close" ||
+"$TI" list -v | grep -A1 "^$INST " | grep -q "event syscalls:sys_enter_syncfs" ||
 	fail "list -v does not show the events"
 
 "$TI" attach "$NAME" >"$WORK/a" 2>"$WORK/a.err" &
 apid=$!
 BG_PIDS="$BG_PIDS $apid"
-wait_for "$WORK/a" 7000019 || fail "attach: $(cat "$WORK/a.err")"
+wait_for "$WORK/a" 43000019 || fail "attach: $(cat "$WORK/a.err")"
 set -- $("$TI" list | grep "^$INST ")
 expect_eq "readers while attached" "$9" 1
 kill -QUIT "$apid"

@@ -10,7 +10,7 @@ build closer
 
 cat >"$WORK/f.tap" <<'TAP'
 probe begin { println("begin") }
-probe syscall.close { if ($fd >= 7000000 && $fd < 8000000) printf("%d\n", $fd) }
+probe syscall.flock { if ($fd >= 40000000 && $fd < 41000000) printf("%d\n", $fd) }
 probe end { println("end") }
 TAP
 NAME="${PREFIX}_f"
@@ -25,7 +25,7 @@ expect_eq "overwrite" "$(cat "$TRACEFS/instances/$INST/options/overwrite")" 1
 "$TAPC" --cleanup 2>/dev/null
 instance_exists "$INST" || fail "--cleanup removed a flight recorder"
 
-"$WORK/closer" 7000000 100
+"$WORK/closer" 40000000 100 0 0 flock
 
 # attach NAME OUT: an attached reader in the background
 attach() {
@@ -46,38 +46,38 @@ records() {
 }
 
 attach "$NAME" "$WORK/a1"
-wait_for "$WORK/a1" 7000099 || fail "first attach: $(cat "$WORK/a1.err")"
+wait_for "$WORK/a1" 40000099 || fail "first attach: $(cat "$WORK/a1.err")"
 detach "$apid"
 grep -q "detached" "$WORK/a1.err" || fail "no word of the detach"
 grep -q '^end$' "$WORK/a1" && fail "end probes ran on a detach"
 instance_exists "$INST" || fail "the instance went with a detach"
-expect_eq "first attach" "$(records "$WORK/a1")" "$(seq 7000000 7000099 | tr '\n' ' ')"
+expect_eq "first attach" "$(records "$WORK/a1")" "$(seq 40000000 40000099 | tr '\n' ' ')"
 
 # a second attach sees the same older events: the first one's read did
 # not take them away
 attach "$NAME" "$WORK/a2"
-wait_for "$WORK/a2" 7000099 || fail "second attach: $(cat "$WORK/a2.err")"
+wait_for "$WORK/a2" 40000099 || fail "second attach: $(cat "$WORK/a2.err")"
 detach "$apid"
-expect_eq "second attach" "$(records "$WORK/a2")" "$(seq 7000000 7000099 | tr '\n' ' ')"
+expect_eq "second attach" "$(records "$WORK/a2")" "$(seq 40000000 40000099 | tr '\n' ' ')"
 
 # two at once: each sees the old events and every new one
 attach "$NAME" "$WORK/a3"
 p3=$apid
 attach "$NAME" "$WORK/a4"
 p4=$apid
-wait_for "$WORK/a3" 7000099 || fail "third attach"
-wait_for "$WORK/a4" 7000099 || fail "fourth attach"
-"$WORK/closer" 7000100 50
-wait_for "$WORK/a3" 7000149 || fail "third attach did not follow"
-wait_for "$WORK/a4" 7000149 || fail "fourth attach did not follow"
+wait_for "$WORK/a3" 40000099 || fail "third attach"
+wait_for "$WORK/a4" 40000099 || fail "fourth attach"
+"$WORK/closer" 40000100 50 0 0 flock
+wait_for "$WORK/a3" 40000149 || fail "third attach did not follow"
+wait_for "$WORK/a4" 40000149 || fail "fourth attach did not follow"
 detach "$p3"
 detach "$p4"
-expect_eq "concurrent attach 1" "$(records "$WORK/a3")" "$(seq 7000000 7000149 | tr '\n' ' ')"
-expect_eq "concurrent attach 2" "$(records "$WORK/a4")" "$(seq 7000000 7000149 | tr '\n' ' ')"
+expect_eq "concurrent attach 1" "$(records "$WORK/a3")" "$(seq 40000000 40000149 | tr '\n' ' ')"
+expect_eq "concurrent attach 2" "$(records "$WORK/a4")" "$(seq 40000000 40000149 | tr '\n' ' ')"
 
 # Ctrl-C stops the session: end probes, and nothing left behind
 attach "$NAME" "$WORK/a5"
-wait_for "$WORK/a5" 7000149 || fail "fifth attach"
+wait_for "$WORK/a5" 40000149 || fail "fifth attach"
 kill -INT "$apid"
 wait "$apid" || fail "stopping from an attach failed: $(cat "$WORK/a5.err")"
 tail -n 1 "$WORK/a5" | grep -q '^end$' || fail "no end probe on Ctrl-C"

@@ -2,12 +2,18 @@
  * Closes descriptors that are not open: FIRST, FIRST+1, ... Each close()
  * is a syscall event with a known argument, so a test can check that
  * every event arrives exactly once and in order.
- *   closer FIRST COUNT [EVERY [PAUSE_MS]]
+ *   closer FIRST COUNT [EVERY [PAUSE_MS [SYSCALL]]]
  * After every EVERY calls it sends SIGUSR2 to its parent (tapc -c),
  * waiting PAUSE_MS before and after, so the switch falls between calls.
+ * SYSCALL (fchdir, fsync, fdatasync, flock, syncfs) is called instead of
+ * close(): each test takes one that the tests running beside it do not
+ * flood the buffers with.
  */
+#define _GNU_SOURCE
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,9 +31,23 @@ int main(int argc, char **argv)
 	long count = argc > 2 ? atol(argv[2]) : 10;
 	long every = argc > 3 ? atol(argv[3]) : 0;
 	long ms = argc > 4 ? atol(argv[4]) : 0;
+	const char *call = argc > 5 ? argv[5] : "close";
 
 	for (long i = 0; i < count; i++) {
-		close((int)(first + i));
+		int fd = (int)(first + i);
+
+		if (!strcmp(call, "fchdir"))
+			(void)!fchdir(fd);
+		else if (!strcmp(call, "fsync"))
+			fsync(fd);
+		else if (!strcmp(call, "fdatasync"))
+			fdatasync(fd);
+		else if (!strcmp(call, "flock"))
+			flock(fd, LOCK_SH);
+		else if (!strcmp(call, "syncfs"))
+			syncfs(fd);
+		else
+			close(fd);
 		if (every && (i + 1) % every == 0 && i + 1 < count) {
 			pause_ms(ms);
 			kill(getppid(), SIGUSR2);
