@@ -544,11 +544,19 @@ static int setup(struct run *r, struct diag *d)
 
 static void teardown(struct run *r, bool destroy)
 {
+	bool held = false;
+
 	/* a -c command still running when the script ends runs on */
 	if (r->go_fd > 0)
 		close(r->go_fd);
 	loop_free(r->loop);
-	tracedat_free(r->td);
+	if (r->td) {
+		/* what the recorder still holds back is lost now */
+		tracedat_close(r->td);
+		held = tracedat_blocked(r->td);
+		tracedat_free(r->td);
+		r->td = NULL;
+	}
 	spill_free(r->spill);
 	if (r->tfb) {
 		if (destroy)
@@ -565,7 +573,7 @@ static void teardown(struct run *r, bool destroy)
 	output_release(&r->out);
 	if (r->have_rot) {
 		report_files(r);
-		if (output_blocked(&r->out) || (r->td && tracedat_blocked(r->td)))
+		if (held || output_blocked(&r->out))
 			fprintf(r->o->log, "%s: output that could not be written to '%s' is lost\n",
 				r->o->prog, r->rot.name[0] ? r->rot.name : r->rot.err_name);
 		rotate_release(&r->rot);

@@ -7,11 +7,11 @@
 build closer
 command -v trace-cmd >/dev/null || skip "trace-cmd is not installed"
 
-# the closer's close() arguments in trace.dat file $1, in decimal
+# the closer's close() (or $2) arguments in trace.dat file $1, in decimal
 closes() {
 	trace-cmd report "$1" >"$WORK/report" 2>"$WORK/rerr" ||
 		fail "trace-cmd report $1: $(cat "$WORK/rerr")"
-	sed -n 's/^ *closer-[0-9]* *\[[0-9]*\] *[0-9.]*: sys_enter_close: *fd: 0x\([0-9a-f]*\)$/\1/p' \
+	sed -n "s/^ *closer-[0-9]* *\[[0-9]*\] *[0-9.]*: sys_enter_${2:-close}: *fd: 0x\([0-9a-f]*\).*$/\1/p" \
 		"$WORK/report" | while read -r hex; do
 		n=$(printf '%d' "0x$hex")
 		[ "$n" -ge 20000000 ] && [ "$n" -lt 23000000 ] && echo "$n"
@@ -51,9 +51,14 @@ expect_eq "existing file" "$(cat "$WORK/exists.dat")" keep
 "$TAPC" --raw "$WORK/bare.tap" 2>"$WORK/err" && fail "--raw without -o was accepted"
 
 # -S: files of about 64 KB of pages, the newest 2 kept, each complete
+# (fstatfs: no other test floods the files with it)
+cat >"$WORK/statfs.tap" <<'TAP'
+probe syscall.fstatfs { }
+TAP
 mkdir "$WORK/rot"
-"$TAPC" -m "${PREFIX}_s" -s 4 -o "$WORK/rot/r.dat" -S 64K,2 -c "$WORK/closer 22000000 30000" \
-	"$WORK/bare.tap" 2>"$WORK/err" || fail "raw -S run: $(cat "$WORK/err")"
+"$TAPC" -m "${PREFIX}_s" -s 4 -o "$WORK/rot/r.dat" -S 64K,2 \
+	-c "$WORK/closer 22000000 30000 0 0 fstatfs" "$WORK/statfs.tap" 2>"$WORK/err" ||
+	fail "raw -S run: $(cat "$WORK/err")"
 ls "$WORK/rot" >"$WORK/names"
 expect_eq "files kept" "$(wc -l <"$WORK/names")" 2
 last=$(sort -t. -k3n "$WORK/names" | tail -n 1)
@@ -65,8 +70,8 @@ for f in $prev $last; do
 	# 64 KB of pages passed by one page at most, plus the header area
 	[ "$size" -le $((64 * 1024 + 4096 + 80 * 1024)) ] || fail "$f is $size bytes"
 done
-closes "$WORK/rot/$prev" >"$WORK/got"
-closes "$WORK/rot/$last" >>"$WORK/got"
+closes "$WORK/rot/$prev" fstatfs >"$WORK/got"
+closes "$WORK/rot/$last" fstatfs >>"$WORK/got"
 first=$(head -n 1 "$WORK/got")
 [ "$first" -gt 22000000 ] || fail "the oldest files were not removed"
 seq "$first" 22029999 >"$WORK/want"

@@ -5,7 +5,7 @@
  *   closer FIRST COUNT [EVERY [PAUSE_MS [SYSCALL]]]
  * After every EVERY calls it sends SIGUSR2 to its parent (tapc -c),
  * waiting PAUSE_MS before and after, so the switch falls between calls.
- * SYSCALL (fchdir, fsync, fdatasync, flock, syncfs) is called instead of
+ * SYSCALL (fchdir, fsync, fdatasync, flock, syncfs, fstatfs) is called instead of
  * close(): each test takes one that the tests running beside it do not
  * flood the buffers with.
  */
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +33,7 @@ int main(int argc, char **argv)
 	long every = argc > 3 ? atol(argv[3]) : 0;
 	long ms = argc > 4 ? atol(argv[4]) : 0;
 	const char *call = argc > 5 ? argv[5] : "close";
+	struct statfs sfs;
 
 	for (long i = 0; i < count; i++) {
 		int fd = (int)(first + i);
@@ -46,6 +48,8 @@ int main(int argc, char **argv)
 			flock(fd, LOCK_SH);
 		else if (!strcmp(call, "syncfs"))
 			syncfs(fd);
+		else if (!strcmp(call, "fstatfs"))
+			fstatfs(fd, &sfs);
 		else
 			close(fd);
 		if (every && (i + 1) % every == 0 && i + 1 < count) {
