@@ -559,8 +559,15 @@ static void teardown(struct run *r, bool destroy)
 	}
 	spill_free(r->spill);
 	if (r->tfb) {
-		if (destroy)
-			tfb_session_destroy(r->tfb);
+		int err = destroy ? tfb_session_destroy(r->tfb) : 0;
+
+		/* someone holds the instance open (cat trace_pipe): the record
+		 * stays, so --cleanup or --stop can finish the job later */
+		if (err) {
+			fprintf(r->o->log, "%s: cannot remove instance '%s': %s\n", r->o->prog,
+				r->instance, strerror(-err));
+			destroy = false;
+		}
 		tfb_session_free(r->tfb);
 	}
 	if (r->reader)
@@ -573,6 +580,9 @@ static void teardown(struct run *r, bool destroy)
 	output_release(&r->out);
 	if (r->have_rot) {
 		report_files(r);
+		if (r->rot.failures)
+			fprintf(r->o->log, "%s: %lu opens or writes of log files failed\n",
+				r->o->prog, r->rot.failures);
 		if (held || output_blocked(&r->out))
 			fprintf(r->o->log, "%s: output that could not be written to '%s' is lost\n",
 				r->o->prog, r->rot.name[0] ? r->rot.name : r->rot.err_name);

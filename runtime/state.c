@@ -362,6 +362,12 @@ static int push(char ***v, size_t *n, char *s)
 	return 0;
 }
 
+static void replace(char **field, char *v)
+{
+	free(*field);
+	*field = v;
+}
+
 static int parse_line(struct state_session *s, const char *line)
 {
 	const char *eq = strchr(line, '=');
@@ -377,15 +383,15 @@ static int parse_line(struct state_session *s, const char *line)
 	if (!v)
 		return -ENOMEM;
 	if (KEY("name")) {
-		free(s->name), s->name = v;
+		replace(&s->name, v);
 	} else if (KEY("script")) {
-		free(s->script_name), s->script_name = v;
+		replace(&s->script_name, v);
 	} else if (KEY("output")) {
-		free(s->output), s->output = v;
+		replace(&s->output, v);
 	} else if (KEY("size")) {
-		free(s->size), s->size = v;
+		replace(&s->size, v);
 	} else if (KEY("format")) {
-		free(s->format), s->format = v;
+		replace(&s->format, v);
 	} else if (KEY("arg")) {
 		err = push(&s->args, &nargs, v);
 		s->nargs = (int)nargs;
