@@ -18,8 +18,17 @@ command -v trace-cmd >/dev/null || { echo "needs trace-cmd" >&2; exit 1; }
 work=$(mktemp -d /dev/shm/tap-bench.XXXXXX)
 INST=tap_bench_copy_$$
 T=/sys/kernel/tracing
+# trace-cmd record works in the top-level buffer and leaves its clock,
+# size and tracing_on changed: put them back
+top_clock=$(sed 's/.*\[\(.*\)\].*/\1/' "$T/trace_clock")
+top_size=$(sed 's/.*expanded: \([0-9]*\).*/\1/; s/ .*//' "$T/buffer_size_kb")
+top_on=$(cat "$T/tracing_on")
 cleanup() {
 	[ -d "$T/instances/$INST" ] && rmdir "$T/instances/$INST"
+	echo 0 >"$T/events/syscalls/sys_enter_getppid/enable"
+	echo "$top_clock" >"$T/trace_clock"
+	echo "$top_size" >"$T/buffer_size_kb"
+	echo "$top_on" >"$T/tracing_on"
 	rm -rf "$work"
 }
 trap cleanup EXIT
