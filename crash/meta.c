@@ -241,7 +241,7 @@ static int save_boot(const char *dir)
 	err |= copy_tracefs(dir, "events/header_event", "tracefs/events/header_event");
 	copy_tracefs(dir, "README", "tracefs/README");
 	copy_tracefs(dir, "trace_clock", "tracefs/trace_clock");
-	copy_tracefs(dir, "saved_cmdlines", "saved_cmdlines");
+	copy_tracefs(dir, "saved_cmdlines", "tracefs/saved_cmdlines");
 	if (!dump_has_symbols()) {
 		size_t len;
 		void *btf = slurp_bin("/sys/kernel/btf/vmlinux", &len);
@@ -466,7 +466,7 @@ struct tep_handle *crash_meta_tep(const struct crash_meta *m)
 	}
 	free(hp);
 	/* comm names, as the kernel knew them when the session started */
-	cmdlines = load_file(m, "saved_cmdlines", NULL);
+	cmdlines = load_file(m, "tracefs/saved_cmdlines", NULL);
 	for (char *line = cmdlines ? strtok(cmdlines, "\n") : NULL; line;
 	     line = strtok(NULL, "\n")) {
 		int pid;

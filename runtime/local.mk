@@ -5,6 +5,10 @@ runtime_libruntime_a_SOURCES = runtime/runtime.h runtime/rt.h runtime/rt.c \
 	runtime/value.c runtime/value.h runtime/map.c runtime/map.h \
 	runtime/output.c runtime/output.h runtime/task.c runtime/task.h \
 	runtime/loop.c runtime/loop.h runtime/session.c runtime/session.h \
-	runtime/state.c runtime/state.h runtime/perf.c runtime/perf.h runtime/symbolize.c runtime/symbolize.h
+	runtime/state.c runtime/state.h runtime/rotate.c runtime/rotate.h \
+	runtime/json.c runtime/json.h runtime/tracedat.c runtime/tracedat.h \
+	runtime/spill.c runtime/spill.h runtime/control.c \
+	runtime/session_internal.h runtime/perf.c runtime/perf.h \
+	runtime/symbolize.c runtime/symbolize.h
 runtime_libruntime_a_CPPFLAGS = $(AM_CPPFLAGS) $(TRACEEVENT_CFLAGS) $(LIBELF_CFLAGS)
 RUNTIME_LIBS = runtime/libruntime.a

@@ -15,13 +15,16 @@
 #include <unistd.h>
 
 #include "runtime.h"
+#include "spill.h"
 #include "tfb.h"
+#include "tracedat.h"
 
 /* an idle reader looks at the buffers this often (ms) */
 #define LOOP_IDLE_MS 100
 /* pages read from one CPU before handling them, so no CPU starves */
 #define LOOP_BATCH_PAGES 256
-/* how often the per-CPU drop counters are checked (ns) */
+/* how often the per-CPU drop counters are checked and the session's
+ * tick runs (ns) */
 #define LOOP_STATS_NS 1000000000ull
 
 struct cpu_reader {
@@ -51,6 +54,8 @@ struct loop {
 	int child_status;
 	bool child_done;
 	uint64_t next_stats;
+	uint64_t spill_skipped;	/* bytes the spill dropped before we read them */
+	bool spill_reported;
 };
 
 static void *page_get(struct loop *lp, struct cpu_reader *c)
@@ -202,17 +207,108 @@ static int fill_cpu(struct loop *lp, struct cpu_reader *c)
 	return n;
 }
 
+/* raw: pages go from the kernel to the trace.dat spool by splice(2) */
+static int fill_cpu_raw(struct loop *lp, struct cpu_reader *c)
+{
+	size_t page = (size_t)lp->page_size;
+	int n = 0;
+
+	while (c->fd >= 0 && n < LOOP_BATCH_PAGES) {
+		ssize_t r = tracedat_splice(lp->o.raw, c->cpu, c->fd,
+					    (size_t)(LOOP_BATCH_PAGES - n) * page);
+
+		if (r <= 0)
+			break;
+		n += (int)((size_t)r / page);
+	}
+	return n;
+}
+
+/* one CPU's pages from the spill, to decode or to record */
+static int read_spill_cpu(struct loop *lp, struct cpu_reader *c)
+{
+	int n = 0;
+
+	while (n < LOOP_BATCH_PAGES) {
+		void *page;
+		int r;
+
+		if (lp->o.raw && !tracedat_can_take(lp->o.raw, c->cpu))
+			break;
+		page = page_get(lp, c);
+		if (!page)
+			break;
+		r = spill_read(lp->o.spill, c->cpu, page, &lp->spill_skipped);
+		if (r == 1 && lp->o.raw) {
+			tracedat_write_page(lp->o.raw, c->cpu, page);
+			page_put(c, page);
+		} else if (r != 1 || queue_push(c, page)) {
+			page_put(c, page);
+			break;
+		}
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A flight recorder: what the kernel has goes into the spill first (for
+ * every reader), then this reader takes its next pages from there.
+ */
+static int fill_spill(struct loop *lp)
+{
+	int n = 0;
+
+	if (spill_lock(lp->o.spill))
+		return 0;
+	for (int i = 0; i < lp->ncpus; i++)
+		spill_pull(lp->o.spill, i, lp->cpus[i].fd, LOOP_BATCH_PAGES);
+	for (int i = 0; i < lp->ncpus; i++)
+		n += read_spill_cpu(lp, &lp->cpus[i]);
+	spill_unlock(lp->o.spill);
+	if (lp->spill_skipped && !lp->spill_reported) {
+		fprintf(lp->o.log,
+			"%s: older pages were dropped from the flight recorder's spill before this reader got to them\n",
+			lp->o.prog);
+		lp->spill_reported = true;
+	}
+	return n;
+}
+
 static int fill_all(struct loop *lp)
 {
 	int n = 0;
 
+	if (lp->o.spill)
+		return fill_spill(lp);
 	for (int i = 0; i < lp->ncpus; i++)
-		n += fill_cpu(lp, &lp->cpus[i]);
+		n += lp->o.raw ? fill_cpu_raw(lp, &lp->cpus[i]) :
+				 fill_cpu(lp, &lp->cpus[i]);
 	return n;
+}
+
+void loop_flush_raw(struct loop *lp)
+{
+	if (!lp->o.raw)
+		return;
+	while (fill_all(lp) > 0)
+		;
+	/* the spill's readers take partly filled pages with every pull */
+	for (int i = 0; !lp->o.spill && i < lp->ncpus; i++)
+		tracedat_flush_cpu(lp->o.raw, i, lp->cpus[i].fd);
 }
 
 static void note_missed(struct loop *lp, struct cpu_reader *c, long long missed)
 {
+	/* a flight recorder overwrites old events by design: say it once */
+	if (lp->o.overwrite) {
+		if (!c->unknown_loss)
+			fprintf(lp->o.log,
+				"%s: older events on CPU %d were overwritten (the flight recorder keeps the newest)\n",
+				lp->o.prog, c->cpu);
+		c->unknown_loss = true;
+		return;
+	}
 	if (missed < 0) {
 		if (!c->unknown_loss)
 			fprintf(lp->o.log,
@@ -340,6 +436,8 @@ static enum loop_stop handle_signals(struct loop *lp, bool *stop)
 			*stop = true;
 			return LOOP_STOP_DETACH;
 		default:
+			if (lp->o.hooks.signal)
+				lp->o.hooks.signal(lp->o.hooks.arg, &si);
 			break;
 		}
 	}
@@ -372,25 +470,42 @@ static int poll_timeout(struct loop *lp)
 	return ms;
 }
 
-static void wait_for_work(struct loop *lp)
+static void wait_for_work(struct loop *lp, bool hold)
 {
 	struct pollfd fds[1 + 256];
 	int n = 0;
 
 	if (lp->o.signal_fd >= 0)
 		fds[n++] = (struct pollfd){ .fd = lp->o.signal_fd, .events = POLLIN };
-	for (int i = 0; i < lp->ncpus && n < (int)(sizeof(fds) / sizeof(fds[0])); i++)
+	for (int i = 0; !hold && i < lp->ncpus && n < (int)(sizeof(fds) / sizeof(fds[0])); i++)
 		if (lp->cpus[i].fd >= 0)
 			fds[n++] = (struct pollfd){ .fd = lp->cpus[i].fd, .events = POLLIN };
 	poll(fds, (nfds_t)n, poll_timeout(lp));
+}
+
+static bool paused(struct loop *lp)
+{
+	return lp->o.hooks.paused && lp->o.hooks.paused(lp->o.hooks.arg);
+}
+
+/* the once-a-second work; true to stop */
+static bool tick(struct loop *lp, uint64_t now)
+{
+	if (now < lp->next_stats)
+		return false;
+	lp->next_stats = now + LOOP_STATS_NS;
+	if (lp->o.instance)
+		check_drops(lp);
+	return lp->o.hooks.tick && lp->o.hooks.tick(lp->o.hooks.arg);
 }
 
 enum loop_stop loop_run(struct loop *lp)
 {
 	for (;;) {
 		enum loop_stop why;
-		bool stop;
-		int pages = round_once(lp);
+		bool stop, hold = paused(lp);
+		/* while the output is blocked, events stay in the kernel */
+		int pages = hold ? 0 : round_once(lp);
 		uint64_t now = mono_now();
 
 		if (rt_should_stop(lp->rt))
@@ -400,10 +515,8 @@ enum loop_stop loop_run(struct loop *lp)
 			if (rt_should_stop(lp->rt))
 				return LOOP_STOP_EXIT;
 		}
-		if (lp->o.instance && now >= lp->next_stats) {
-			check_drops(lp);
-			lp->next_stats = now + LOOP_STATS_NS;
-		}
+		if (tick(lp, now))
+			return LOOP_STOP_SIGNAL;
 		why = handle_signals(lp, &stop);
 		if (stop)
 			return why;
@@ -412,13 +525,17 @@ enum loop_stop loop_run(struct loop *lp)
 			return LOOP_STOP_SIGNAL;
 		if (pages < LOOP_BATCH_PAGES / 2) {
 			rt_flush(lp->rt);
-			wait_for_work(lp);
+			wait_for_work(lp, hold);
 		}
 	}
 }
 
 void loop_drain(struct loop *lp)
 {
+	if (lp->o.raw) {
+		loop_flush_raw(lp);
+		return;
+	}
 	while (!rt_should_stop(lp->rt)) {
 		int n = fill_all(lp);
 
@@ -460,7 +577,11 @@ uint64_t loop_report_loss(struct loop *lp)
 		if (off >= sizeof(detail))
 			off = sizeof(detail) - 1;
 	}
-	if (total)
+	if (total && lp->o.overwrite)
+		fprintf(lp->o.log,
+			"%s: the flight recorder overwrote %" PRIu64 " older events (%s); it keeps the newest\n",
+			lp->o.prog, total, detail);
+	else if (total)
 		fprintf(lp->o.log,
 			"%s: WARNING: %" PRIu64 " events were lost (%s); give each CPU a larger buffer with -s MB\n",
 			lp->o.prog, total, detail);

@@ -16,6 +16,22 @@
 struct rt;
 struct tep_handle;
 struct loop;
+struct signalfd_siginfo;
+struct tracedat;
+struct spill;
+
+/* What a session adds to the loop. Every hook may be NULL. */
+struct loop_hooks {
+	void *arg;
+	/* the output cannot take more (a full disk): the loop leaves the
+	 * events in the kernel's buffers until this says false again */
+	bool (*paused)(void *arg);
+	/* a signal the loop does not act on itself (SIGUSR2) */
+	void (*signal)(void *arg, const struct signalfd_siginfo *si);
+	/* about once a second: retries, requests from other processes;
+	 * returning true stops the loop (LOOP_STOP_SIGNAL) */
+	bool (*tick)(void *arg);
+};
 
 struct loop_opts {
 	const char *instance;	/* NULL: no kernel events (begin/timers only) */
@@ -24,6 +40,15 @@ struct loop_opts {
 	pid_t child;	/* stop when this child exits (-c); 0: none */
 	FILE *log;	/* where loss and progress lines go (stderr) */
 	const char *prog;	/* "tapc" in those lines */
+	/* raw recording: pages go to trace.dat files (spliced), and
+	 * records are not decoded */
+	struct tracedat *raw;
+	/* a flight recorder's reader: pages go through the shared spill,
+	 * so other readers see them too */
+	struct spill *spill;
+	/* overwrite mode: lost old events are the design, said once */
+	bool overwrite;
+	struct loop_hooks hooks;
 };
 
 enum loop_stop {
@@ -44,6 +69,12 @@ enum loop_stop loop_run(struct loop *lp);
 /* Reads and handles everything the buffers still hold (after tracing
  * stopped). */
 void loop_drain(struct loop *lp);
+
+/*
+ * Raw recording: moves everything the kernel holds now, partly filled
+ * pages included, into the current trace.dat file (before a switch).
+ */
+void loop_flush_raw(struct loop *lp);
 
 /* Exit status of the -c child, once it ended. */
 int loop_child_status(const struct loop *lp);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "builtins.h"
+#include "json.h"
 #include "rt.h"
 #include "symbolize.h"
 
@@ -542,6 +543,33 @@ void rt_filter_refused(struct rt *rt, int def)
 		rt->filter_refused[def] = true;
 }
 
+/* --format=json: what the record's object says besides the text */
+static void record_end(struct rt *rt, const struct rt_probe *p,
+		       const struct rt_event *ev)
+{
+	struct exec x = { .rt = rt, .ev = ev };
+	struct json_record jr = { .probe = p->dp->pp };
+	const struct task_info *t;
+
+	if (rt->out->format != OUTPUT_JSON) {
+		output_record_end(rt->out, NULL);
+		return;
+	}
+	jr.wall_ns = rt_wall_ns(&x);
+	if (ev) {
+		t = task_lookup(rt->tasks, ev->tid);
+		jr.has_event = true;
+		jr.cpu = ev->cpu;
+		jr.tid = ev->tid;
+		jr.pid = t->tgid;
+		jr.comm = t->comm;
+		jr.event = p->event;
+		jr.data = ev->data;
+		jr.size = ev->size;
+	}
+	output_record_end(rt->out, &jr);
+}
+
 static void run_probe(struct rt *rt, const struct rt_probe *p,
 		      const struct rt_event *ev)
 {
@@ -549,6 +577,7 @@ static void run_probe(struct rt *rt, const struct rt_probe *p,
 	const struct dprobe *dp = p->dp;
 	struct ast *body = dp->probe->c->a;
 
+	output_record_begin(rt->out);
 	rt->actions = 0;
 	rt->local_pool_used = 0;
 	x.locals = rt->local_pool;
@@ -556,6 +585,7 @@ static void run_probe(struct rt *rt, const struct rt_probe *p,
 	if (x.nlocals > (int)rt->local_pool_size / 2) {
 		snprintf(rt->errmsg, sizeof(rt->errmsg), "too many local variables");
 		rt->errors++;
+		output_record_end(rt->out, NULL);
 		return;
 	}
 	for (int i = 0; i < x.nlocals; i++) {
@@ -575,6 +605,7 @@ static void run_probe(struct rt *rt, const struct rt_probe *p,
 out:
 	if (x.failed)
 		report_error(rt);
+	record_end(rt, p, ev);
 	scratch_reset(&rt->scratch);
 }
 

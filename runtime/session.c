@@ -1,22 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Running a program: in the foreground (session_run), as a flight
+ * recorder left in the kernel (session_flight), and attached to one
+ * (session_attach).
+ */
 #include "session.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <event-parse.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "loop.h"
 #include "output.h"
+#include "rotate.h"
 #include "runtime.h"
+#include "session_internal.h"
+#include "spill.h"
 #include "state.h"
 #include "tfb.h"
+#include "tracedat.h"
 
 const char **session_events(const struct plan *p)
 {
@@ -41,26 +52,71 @@ static int64_t realtime_offset(void)
 	       (rt.tv_nsec - mono.tv_nsec);
 }
 
-static int block_signals(sigset_t *old)
+/* what one run holds; see setup() and teardown() */
+struct run {
+	const struct program *p;
+	const struct session_opts *o;
+	const char *instance;	/* NULL: no kernel events */
+	struct tfb_session *tfb;
+	struct tep_handle *tep;
+	struct rt *rt;
+	struct loop *loop;
+	struct output out;
+	struct rotate rot;
+	bool have_rot;
+	struct tracedat *td;
+	struct spill *spill;
+	int sigfd;
+	sigset_t oldmask;
+	struct sigaction old_int, old_quit;
+	pid_t child;
+	int go_fd;
+	bool claimed;	/* the record is ours to remove at the end */
+	bool flight;	/* a flight recorder's reader (attach or writer) */
+	bool writer;	/* the flight recorder's -o writer */
+	bool reader;	/* listed in readers/ */
+	bool stop_seen;	/* another process stopped the session */
+	bool file_trouble;	/* a log file problem was reported */
+};
+
+/* --- signals ------------------------------------------------------------------ */
+
+/*
+ * A shell starts background jobs with SIGINT and SIGQUIT ignored, and an
+ * ignored signal never reaches a signalfd: Ctrl-C, Ctrl-\ and kill must
+ * reach us. SIGHUP ignored (nohup) stays ignored.
+ */
+static int block_signals(struct run *r)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, SIGUSR2 };
 	sigset_t set;
 
+	sigaction(SIGINT, NULL, &r->old_int);
+	sigaction(SIGQUIT, NULL, &r->old_quit);
+	if (r->old_int.sa_handler == SIG_IGN)
+		signal(SIGINT, SIG_DFL);
+	if (r->old_quit.sa_handler == SIG_IGN)
+		signal(SIGQUIT, SIG_DFL);
 	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
-	sigaddset(&set, SIGCHLD);
-	if (sigprocmask(SIG_BLOCK, &set, old))
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&set, sigs[i]);
+	if (sigprocmask(SIG_BLOCK, &set, &r->oldmask))
 		return -errno;
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
+static void restore_signals(struct run *r)
+{
+	sigprocmask(SIG_SETMASK, &r->oldmask, NULL);
+	sigaction(SIGINT, &r->old_int, NULL);
+	sigaction(SIGQUIT, &r->old_quit, NULL);
+}
+
 /*
  * -c: the command is forked now but waits on a pipe, so tracing is on
- * before its first instruction; session_start_child() lets it go.
+ * before its first instruction; start() lets it go.
  */
-static pid_t fork_child(char *const *argv, const sigset_t *old, int *go_fd)
+static pid_t fork_child(struct run *r, char *const *argv, int *go_fd)
 {
 	int fds[2];
 	pid_t pid;
@@ -77,7 +133,7 @@ static pid_t fork_child(char *const *argv, const sigset_t *old, int *go_fd)
 		char c;
 
 		close(fds[1]);
-		sigprocmask(SIG_SETMASK, old, NULL);
+		restore_signals(r);
 		signal(SIGPIPE, SIG_DFL);
 		if (read(fds[0], &c, 1) != 1)
 			_exit(127);
@@ -90,25 +146,239 @@ static pid_t fork_child(char *const *argv, const sigset_t *old, int *go_fd)
 	return pid;
 }
 
-struct run {
-	const struct program *p;
-	const struct session_opts *o;
-	struct tfb_session *tfb;
-	struct tep_handle *tep;
-	struct rt *rt;
-	struct loop *loop;
-	struct output out;
-	int sigfd;
-	sigset_t oldmask;
-	pid_t child;
-	int go_fd;
-	bool claimed;
-};
+/* --- log files ------------------------------------------------------------- */
+
+/* a problem with the files is said once, and so is its end */
+static void report_files(struct run *r)
+{
+	struct rotate *rot = &r->rot;
+	FILE *log = r->o->log;
+
+	if (!r->have_rot)
+		return;
+	if (rot->err && !rot->err_reported) {
+		rot->err_reported = true;
+		if (!strcmp(rot->err_what, "remove")) {
+			fprintf(log, "%s: cannot remove old log file '%s': %s\n", r->o->prog,
+				rot->err_name, strerror(-rot->err));
+			return;
+		}
+		fprintf(log,
+			"%s: cannot %s '%s': %s; events wait in the kernel's buffer until the next switch (SIGUSR2)\n",
+			r->o->prog, rot->err_what, rot->err_name, strerror(-rot->err));
+		r->file_trouble = true;
+	} else if (!rot->err && r->file_trouble) {
+		fprintf(log, "%s: writing '%s' again\n", r->o->prog, rot->name);
+		r->file_trouble = false;
+	}
+}
+
+static bool files_blocked(const struct run *r)
+{
+	return r->td ? tracedat_blocked(r->td) : output_blocked(&r->out);
+}
+
+/* the answer to "tapc --rotate": the closed file, for a backup job */
+static void answer_rotate(struct run *r, const struct signalfd_siginfo *si,
+			  const char *closed, int err)
+{
+	char text[PATH_MAX + 64], file[64];
+	int n;
+
+	if (!r->instance || (!r->claimed && !r->flight))
+		return;
+	if (err)
+		n = snprintf(text, sizeof(text), "error %s\n", strerror(-err));
+	else
+		n = snprintf(text, sizeof(text), "closed %s\n", closed);
+	if (n >= (int)sizeof(text))
+		n = (int)sizeof(text) - 1;
+	if (!err && closed[0])
+		state_write_file(r->instance, "rotated", closed, strlen(closed));
+	/* sigqueue(2) from session_rotate() carries the asker's pid */
+	if (si->ssi_code == SI_QUEUE && si->ssi_int > 0) {
+		snprintf(file, sizeof(file), "replies/%d", si->ssi_int);
+		state_write_file(r->instance, file, text, (size_t)n);
+	}
+}
+
+/* SIGUSR2: the next log file, at once (stap waits for the next write) */
+static void switch_files(struct run *r, const struct signalfd_siginfo *si)
+{
+	char closed[PATH_MAX] = "";
+	int err;
+
+	if (!r->have_rot || !rotate_can_switch(&r->rot)) {
+		/* ignored without -o, as stap does; an asker hears why */
+		answer_rotate(r, si, "", -ENOTSUP);
+		return;
+	}
+	if (r->td) {
+		loop_flush_raw(r->loop);
+		err = tracedat_switch(r->td, closed, sizeof(closed));
+	} else {
+		err = output_switch(&r->out, closed, sizeof(closed));
+	}
+	report_files(r);
+	if (r->o->verbose && closed[0])
+		fprintf(r->o->log, "%s: closed '%s'\n", r->o->prog, closed);
+	answer_rotate(r, si, closed, err);
+}
+
+/* --- loop hooks ------------------------------------------------------------- */
+
+static bool hook_paused(void *arg)
+{
+	struct run *r = arg;
+
+	return r->have_rot && files_blocked(r);
+}
+
+static void hook_signal(void *arg, const struct signalfd_siginfo *si)
+{
+	if (si->ssi_signo == SIGUSR2)
+		switch_files(arg, si);
+}
+
+/* another process stopped the flight recorder, or removed it */
+static bool stopped_elsewhere(struct run *r)
+{
+	if (!r->flight)
+		return false;
+	if (state_has_file(r->instance, "stopping") || !tfb_instance_exists(r->instance))
+		r->stop_seen = true;
+	return r->stop_seen;
+}
+
+static bool hook_tick(void *arg)
+{
+	struct run *r = arg;
+
+	/* a full disk may have room again */
+	if (r->have_rot && files_blocked(r)) {
+		if (r->td)
+			tracedat_retry(r->td);
+		else
+			output_retry(&r->out);
+	}
+	report_files(r);
+	return stopped_elsewhere(r);
+}
+
+/* --- setting up ------------------------------------------------------------- */
+
+/* the events' formats as they are now, for decoding later */
+static int save_formats(const struct plan *p)
+{
+	const char **ev = session_events(p);
+	static const char *const headers[] = { "header_page", "header_event" };
+	int err = ev ? 0 : -ENOMEM;
+
+	for (size_t i = 0; !err && i < 2; i++) {
+		char rel[64], file[64], *text;
+		size_t len;
+
+		snprintf(rel, sizeof(rel), "events/%s", headers[i]);
+		snprintf(file, sizeof(file), "formats/%s", headers[i]);
+		text = tfb_read_file(rel, &len);
+		err = text ? state_write_file(p->instance.name, file, text, len) : -errno;
+		free(text);
+	}
+	for (size_t i = 0; !err && ev[i]; i += 2) {
+		char rel[512], file[512], *text;
+		size_t len;
+
+		snprintf(rel, sizeof(rel), "events/%s/%s/format", ev[i], ev[i + 1]);
+		snprintf(file, sizeof(file), "formats/%s/%s", ev[i], ev[i + 1]);
+		text = tfb_read_file(rel, &len);
+		err = text ? state_write_file(p->instance.name, file, text, len) : -errno;
+		free(text);
+	}
+	free(ev);
+	return err;
+}
+
+static int save_plan(const struct program *p)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	program_print_plan(p, f);
+	if (fclose(f)) {
+		free(text);
+		return -ENOMEM;
+	}
+	err = state_write_file(p->plan->instance.name, "plan", text, len);
+	free(text);
+	return err;
+}
+
+static int save_record(const struct program *p, const struct session_opts *o)
+{
+	struct state_session ss = {
+		.name = p->plan->session,
+		.script_name = p->src->name,
+		.script = p->src->text,
+		.script_len = p->src->len,
+		.buffer_kb = p->plan->instance.buffer_kb,
+		.target_pid = p->target_pid,
+		.args = p->args,
+		.nargs = p->nargs,
+		.output = o->files ? (char *)o->files->pattern : NULL,
+		.size = (char *)o->size_arg,
+		.format = o->format == OUTPUT_JSON ? "json" : "text",
+		.raw = o->raw,
+		.created = (long long)time(NULL),
+	};
+	char **defines = calloc(o->ndefines + 1, sizeof(*defines));
+	int err = defines ? 0 : -ENOMEM;
+
+	for (size_t i = 0; !err && i < o->ndefines; i++)
+		if (asprintf(&defines[i], "%s=%s", o->defines[i].name, o->defines[i].value) < 0)
+			err = -ENOMEM;
+	ss.defines = defines;
+	ss.ndefines = o->ndefines;
+	if (!err)
+		err = state_session_save(p->plan->instance.name, &ss);
+	for (size_t i = 0; defines && i < o->ndefines; i++)
+		free(defines[i]);
+	free(defines);
+	return err;
+}
+
+/* a flight recorder also keeps what a later command needs to decode it */
+static int save_session(const struct program *p)
+{
+	int err = save_plan(p);
+
+	return err ? err : save_formats(p->plan);
+}
+
+
+static int load_formats(struct run *r, struct diag *d)
+{
+	const char **events = session_events(r->p->plan);
+
+	if (!events)
+		return -ENOMEM;
+	r->tep = tfb_load_events(events);
+	free(events);
+	if (!r->tep) {
+		int err = errno ? -errno : -EINVAL;
+
+		diag_error(d, SRC_NO_RANGE, "cannot read the event formats: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
 
 static int setup_kernel(struct run *r, struct diag *d)
 {
 	const struct plan *plan = r->p->plan;
-	const char **events;
 	int err;
 
 	err = state_claim(plan->instance.name, plan->group, false);
@@ -118,38 +388,124 @@ static int setup_kernel(struct run *r, struct diag *d)
 		return err;
 	}
 	r->claimed = true;
+	/* what the session runs, for trace-instance list */
+	err = save_record(r->p, r->o);
+	if (err) {
+		diag_error(d, SRC_NO_RANGE, "cannot record the session in %s: %s",
+			   state_run_dir(), strerror(-err));
+		return err;
+	}
 	err = tfb_session_create(plan, d, &r->tfb);
+	return err ? err : load_formats(r, d);
+}
+
+static const char *file_error(int err)
+{
+	if (err == -EEXIST)
+		return "the file exists, and tap never overwrites a file";
+	if (err == -ELOOP)
+		return "it is a symbolic link, and tap never writes through one";
+	return strerror(-err);
+}
+
+/* -o: the first file is opened before anything is traced */
+static int setup_files(struct run *r, struct diag *d)
+{
+	const struct session_opts *o = r->o;
+	int err;
+
+	if (!o->files) {
+		output_init(&r->out, o->out_fd);
+		return 0;
+	}
+	err = rotate_init(&r->rot, o->files, o->raw ? ROTATE_PLACEHOLDER : ROTATE_APPEND);
 	if (err)
 		return err;
-	events = session_events(plan);
-	if (!events)
-		return -ENOMEM;
-	r->tep = tfb_load_events(events);
-	free(events);
-	if (!r->tep) {
-		diag_error(d, SRC_NO_RANGE, "cannot read the event formats: %s",
-			   strerror(errno));
-		return -errno;
+	r->have_rot = true;
+	err = rotate_start(&r->rot, time(NULL));
+	if (err) {
+		diag_error(d, SRC_NO_RANGE, "cannot open '%s': %s", r->rot.err_name,
+			   file_error(err));
+		return err;
 	}
+	if (o->raw)
+		output_init(&r->out, o->out_fd);
+	else
+		output_init_rotate(&r->out, &r->rot);
 	return 0;
 }
 
-static int setup(struct run *r, struct diag *d)
+static int setup_raw(struct run *r, struct diag *d)
 {
 	const struct plan *plan = r->p->plan;
-	struct loop_opts lo = { .log = r->o->log, .prog = r->o->prog };
+	const char **events = session_events(plan);
+	struct tracedat_opts to = {
+		.ncpus = tfb_ncpus(),
+		.page_size = tfb_subbuf_size(r->instance),
+		.events = events,
+		.trace_clock = plan->instance.clock,
+		.rot = &r->rot,
+	};
 	int err;
 
-	/* a closed pipe is an EPIPE we handle, not a death without cleanup */
-	signal(SIGPIPE, SIG_IGN);
-	output_init(&r->out, r->o->out_fd);
-	if (plan->instance.name) {
-		err = setup_kernel(r, d);
-		if (err)
-			return err;
-		lo.instance = plan->instance.name;
+	if (!events)
+		return -ENOMEM;
+	/* the recorder's own system calls stay out of the recording (a
+	 * decoding run skips them itself) */
+	tfb_instance_ignore_pid(r->instance, getpid());
+	err = tracedat_open(&to, &r->td);
+	free(events);
+	if (err)
+		diag_error(d, SRC_NO_RANGE, "cannot record into '%s': %s", r->rot.name,
+			   strerror(-err));
+	return err;
+}
+
+/* a flight recorder's reader: pages go through the shared spill */
+static int setup_spill(struct run *r, struct diag *d)
+{
+	char dir[PATH_MAX];
+	int err;
+
+	state_path(r->instance, "spill", dir, sizeof(dir));
+	err = spill_open(dir, tfb_ncpus(), (size_t)r->p->plan->instance.buffer_kb * 1024,
+			 tfb_subbuf_size(r->instance), tep_get_header_page_size(r->tep),
+			 &r->spill);
+	if (err)
+		diag_error(d, SRC_NO_RANGE, "cannot open the session's spill in '%s': %s", dir,
+			   strerror(-err));
+	return err;
+}
+
+static int setup_loop(struct run *r)
+{
+	const struct plan *plan = r->p->plan;
+	struct loop_opts lo = {
+		.log = r->o->log,
+		.prog = r->o->prog,
+		.signal_fd = r->sigfd,
+		.child = r->child,
+		.raw = r->td,
+		.spill = r->spill,
+		.overwrite = plan->instance.overwrite,
+		.hooks = { .arg = r, .paused = hook_paused, .signal = hook_signal,
+			   .tick = hook_tick },
+	};
+
+	if (r->instance) {
+		lo.instance = r->instance;
 		lo.clock_mono = plan->instance.clock && !strcmp(plan->instance.clock, "mono");
 	}
+	return loop_open(r->rt, r->tep, &lo, &r->loop);
+}
+
+/* kernel state is ready (made, or found): the rest of a run */
+static int setup_runtime(struct run *r, struct diag *d)
+{
+	const struct plan *plan = r->p->plan;
+	int err;
+
+	r->out.format = r->o->format;
 	err = rt_create(r->p, &r->out, &r->rt);
 	if (err)
 		return err;
@@ -159,47 +515,95 @@ static int setup(struct run *r, struct diag *d)
 		if (tfb_session_filter_refused(r->tfb, i))
 			rt_filter_refused(r->rt, (int)i);
 	rt_set_clock_offset(r->rt, realtime_offset());
-	r->sigfd = block_signals(&r->oldmask);
+	r->sigfd = block_signals(r);
 	if (r->sigfd < 0)
 		return r->sigfd;
-	lo.signal_fd = r->sigfd;
 	if (r->o->command) {
-		r->child = fork_child(r->o->command, &r->oldmask, &r->go_fd);
+		r->child = fork_child(r, r->o->command, &r->go_fd);
 		if (r->child < 0)
 			return (int)r->child;
-		lo.child = r->child;
 		rt_set_target(r->rt, r->child);
 	}
-	return loop_open(r->rt, r->tep, &lo, &r->loop);
+	return setup_loop(r);
 }
 
-static void teardown(struct run *r)
+static int setup(struct run *r, struct diag *d)
 {
+	int err;
+
+	/* a closed pipe is an EPIPE we handle, not a death without cleanup */
+	signal(SIGPIPE, SIG_IGN);
+	r->instance = r->p->plan->instance.name;
+	err = setup_files(r, d);
+	if (!err && r->instance)
+		err = setup_kernel(r, d);
+	if (!err && r->o->raw)
+		err = setup_raw(r, d);
+	return err ? err : setup_runtime(r, d);
+}
+
+static void teardown(struct run *r, bool destroy)
+{
+	bool held = false;
+
 	/* a -c command still running when the script ends runs on */
 	if (r->go_fd > 0)
 		close(r->go_fd);
 	loop_free(r->loop);
+	if (r->td) {
+		/* what the recorder still holds back is lost now */
+		tracedat_close(r->td);
+		held = tracedat_blocked(r->td);
+		tracedat_free(r->td);
+		r->td = NULL;
+	}
+	spill_free(r->spill);
 	if (r->tfb) {
-		tfb_session_destroy(r->tfb);
+		int err = destroy ? tfb_session_destroy(r->tfb) : 0;
+
+		/* someone holds the instance open (cat trace_pipe): the record
+		 * stays, so --cleanup or --stop can finish the job later */
+		if (err) {
+			fprintf(r->o->log, "%s: cannot remove instance '%s': %s\n", r->o->prog,
+				r->instance, strerror(-err));
+			destroy = false;
+		}
 		tfb_session_free(r->tfb);
 	}
-	if (r->claimed)
-		state_release(r->p->plan->instance.name);
+	if (r->reader)
+		state_remove_reader(r->instance, getpid());
+	if (r->claimed && destroy)
+		state_release(r->instance);
 	rt_free(r->rt);
 	if (r->tep)
 		tep_free(r->tep);
 	output_release(&r->out);
-	if (r->sigfd > 0)
+	if (r->have_rot) {
+		report_files(r);
+		if (r->rot.failures)
+			fprintf(r->o->log, "%s: %lu opens or writes of log files failed\n",
+				r->o->prog, r->rot.failures);
+		if (held || output_blocked(&r->out))
+			fprintf(r->o->log, "%s: output that could not be written to '%s' is lost\n",
+				r->o->prog, r->rot.name[0] ? r->rot.name : r->rot.err_name);
+		rotate_release(&r->rot);
+	}
+	if (r->sigfd > 0) {
 		close(r->sigfd);
-	sigprocmask(SIG_SETMASK, &r->oldmask, NULL);
+		restore_signals(r);
+	}
 }
+
+/* --- running -------------------------------------------------------------------- */
 
 static void start(struct run *r)
 {
 	char go = 1;
 
 	rt_run_begin(r->rt);
-	if (r->tfb)
+	/* a flight recorder records already; only its writer's start (the
+	 * first reader) turns tracing on */
+	if (r->tfb && (!r->flight || r->writer))
 		tfb_session_tracing(r->tfb, true);
 	if (r->go_fd > 0) {
 		if (write(r->go_fd, &go, 1) != 1)
@@ -209,13 +613,15 @@ static void start(struct run *r)
 	}
 }
 
-static void finish(struct run *r, enum loop_stop why)
+static void finish(struct run *r, enum loop_stop why, bool tracing_off)
 {
 	/* stop recording, then hand over what is already recorded */
-	if (r->tfb)
+	if (r->tfb && tracing_off)
 		tfb_session_tracing(r->tfb, false);
 	if (why != LOOP_STOP_ERROR)
 		loop_drain(r->loop);
+	if (r->td && tracedat_close(r->td))
+		report_files(r);
 	rt_run_end(r->rt);
 	if (r->tfb)
 		loop_report_loss(r->loop);
@@ -226,34 +632,255 @@ static void finish(struct run *r, enum loop_stop why)
 			r->o->prog, rt_user_read_failures(r->rt));
 }
 
+static void say_counts(struct run *r)
+{
+	if (!r->o->verbose || !r->tfb)
+		return;
+	fprintf(r->o->log, "%s: the kernel recorded %llu events; %llu handled\n", r->o->prog,
+		(unsigned long long)loop_kernel_recorded(r->loop),
+		(unsigned long long)rt_events_handled(r->rt));
+	if (r->td)
+		fprintf(r->o->log, "%s: %llu bytes of pages in %lu trace.dat file(s)\n",
+			r->o->prog, (unsigned long long)tracedat_bytes(r->td),
+			tracedat_files(r->td));
+}
+
+/* a run that could not start: whatever exists goes again */
+static int abandon(struct run *r)
+{
+	if (r->child > 0) {
+		kill(r->child, SIGKILL);
+		waitpid(r->child, NULL, 0);
+	}
+	teardown(r, true);
+	return 3;	/* the kernel or the system refused */
+}
+
+static void print_setup_warnings(const struct session_opts *o, struct diag *d)
+{
+	/* warnings from setting up (a refused filter) come before output */
+	diag_print(d, o->log, o->prog, diag_want_color(o->log));
+	diag_release(d);
+}
+
 int session_run(const struct program *p, const struct session_opts *o,
 		struct diag *d)
 {
 	struct run r = { .p = p, .o = o, .sigfd = -1, .go_fd = -1 };
 	enum loop_stop why;
-	int status = 0, err;
+	int status = 0;
 
-	err = setup(&r, d);
-	if (err) {
-		if (r.child > 0) {
-			kill(r.child, SIGKILL);
-			waitpid(r.child, NULL, 0);
-		}
-		teardown(&r);
-		return 3;	/* the kernel or the system refused */
-	}
-	/* warnings from setting up (a refused filter) come before output */
-	diag_print(d, o->log, o->prog, diag_want_color(o->log));
-	diag_release(d);
+	if (setup(&r, d))
+		return abandon(&r);
+	print_setup_warnings(o, d);
 	start(&r);
 	why = rt_should_stop(r.rt) ? LOOP_STOP_EXIT : loop_run(r.loop);
-	finish(&r, why);
+	finish(&r, why, true);
 	if (rt_exit_status(r.rt))
 		status = 1;
-	if (o->verbose && r.tfb)
-		fprintf(o->log, "%s: the kernel recorded %llu events; %llu handled\n",
-			o->prog, (unsigned long long)loop_kernel_recorded(r.loop),
-			(unsigned long long)rt_events_handled(r.rt));
-	teardown(&r);
+	say_counts(&r);
+	teardown(&r, true);
 	return status;
+}
+
+/* --- flight recorders ----------------------------------------------------------- */
+
+/* the background process that writes a flight recorder's -o files */
+static int writer_main(struct run *r, int ready_fd, struct diag *d);
+
+static pid_t start_writer(struct run *r, struct diag *d, int *status)
+{
+	char c;
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		close(fds[0]);
+		setsid();
+		/* stderr stays the user's until the writer is running */
+		if (!freopen("/dev/null", "r", stdin) || !freopen("/dev/null", "w", stdout))
+			_exit(3);
+		_exit(writer_main(r, fds[1], d));
+	}
+	close(fds[1]);
+	/* the writer says when it has taken over, or why it could not */
+	if (read(fds[0], &c, 1) != 1) {
+		waitpid(pid, status, 0);
+		*status = WIFEXITED(*status) ? WEXITSTATUS(*status) : 3;
+		pid = 0;
+	}
+	close(fds[0]);
+	return pid;
+}
+
+int session_flight(const struct program *p, const struct session_opts *o,
+		   struct diag *d, pid_t *writer)
+{
+	struct run r = { .p = p, .o = o, .sigfd = -1, .go_fd = -1 };
+	int err, status = 0;
+
+	*writer = 0;
+	signal(SIGPIPE, SIG_IGN);
+	r.instance = p->plan->instance.name;
+	output_init(&r.out, o->out_fd);
+	err = setup_kernel(&r, d);
+	if (!err)
+		err = save_session(p);
+	if (err) {
+		if (err != -EINVAL && !d->errors)
+			diag_error(d, SRC_NO_RANGE, "cannot save the session in %s: %s",
+				   state_run_dir(), strerror(-err));
+		return abandon(&r);
+	}
+	print_setup_warnings(o, d);
+	if (o->files) {
+		*writer = start_writer(&r, d, &status);
+		if (*writer <= 0) {
+			teardown(&r, true);
+			return status ? status : 3;
+		}
+	} else {
+		/* no process from now on: the record says so */
+		state_claim(r.instance, p->plan->group, true);
+		tfb_session_tracing(r.tfb, true);
+	}
+	r.claimed = false;	/* the kernel state stays */
+	teardown(&r, false);
+	return 0;
+}
+
+/* --- readers of a flight recorder ------------------------------------------------ */
+
+/* wait this long (ms) for the other readers to finish when stopping */
+#define STOP_WAIT_MS 10000
+
+/*
+ * Stopping a flight recorder from one of its readers: everyone else is
+ * told (the "stopping" file), finishes and goes; then the instance, its
+ * events and the record go.
+ */
+static void stop_others(struct run *r)
+{
+	state_write_file(r->instance, "stopping", "", 0);
+	if (r->reader) {
+		state_remove_reader(r->instance, getpid());
+		r->reader = false;
+	}
+	if (session_wait_readers(r->instance, STOP_WAIT_MS, getpid()))
+		fprintf(r->o->log, "%s: readers of '%s' did not finish in time\n", r->o->prog,
+			r->instance);
+}
+
+/* the reader's run, once set up; returns an exit status */
+static int follow(struct run *r)
+{
+	enum loop_stop why;
+	int status;
+	bool stop;
+
+	start(r);
+	why = rt_should_stop(r->rt) ? LOOP_STOP_EXIT : loop_run(r->loop);
+	/* Ctrl-\ leaves the session as it is; a stop made elsewhere ends
+	 * this reader (end probes run); Ctrl-C, exit() and a signal to the
+	 * writer stop the session for everyone */
+	stop = why != LOOP_STOP_DETACH && !r->stop_seen;
+	if (why == LOOP_STOP_DETACH) {
+		fprintf(r->o->log, "%s: detached from '%s'; it goes on recording\n",
+			r->o->prog, r->p->plan->session);
+		teardown(r, false);
+		return 0;
+	}
+	finish(r, why, stop);
+	status = rt_exit_status(r->rt) ? 1 : 0;
+	if (stop) {
+		/* our fds keep the instance busy: close them first */
+		loop_free(r->loop);
+		r->loop = NULL;
+		spill_free(r->spill);
+		r->spill = NULL;
+		stop_others(r);
+		r->claimed = true;
+	}
+	teardown(r, stop);
+	return status;
+}
+
+static int attach_setup(struct run *r, struct diag *d)
+{
+	int err;
+
+	signal(SIGPIPE, SIG_IGN);
+	r->instance = r->p->plan->instance.name;
+	r->flight = true;
+	err = setup_files(r, d);
+	if (!err) {
+		err = tfb_session_open(r->p->plan, &r->tfb);
+		if (err)
+			diag_error(d, SRC_NO_RANGE, "session '%s' has no instance any more",
+				   r->p->plan->session);
+	}
+	if (!err)
+		err = load_formats(r, d);
+	if (!err && !r->writer) {
+		err = state_add_reader(r->instance, getpid());
+		r->reader = !err;
+	}
+	if (!err)
+		err = setup_spill(r, d);
+	if (!err && r->o->raw)
+		err = setup_raw(r, d);
+	return err ? err : setup_runtime(r, d);
+}
+
+static int writer_main(struct run *r, int ready_fd, struct diag *d)
+{
+	char ok = 1, log_path[PATH_MAX];
+	int err;
+
+	r->writer = true;
+	/* the parent's handles are its own; this process makes new ones */
+	tfb_session_free(r->tfb);
+	r->tfb = NULL;
+	if (r->tep)
+		tep_free(r->tep);
+	r->tep = NULL;
+	output_release(&r->out);
+	err = state_claim(r->instance, r->p->plan->group, true);
+	if (!err)
+		err = state_set_writer(r->instance, getpid());
+	if (!err)
+		err = attach_setup(r, d);
+	if (err) {
+		diag_print(d, stderr, r->o->prog, diag_want_color(stderr));
+		return 3;
+	}
+	/* from now on, what the writer has to say goes to the record's log */
+	state_path(r->instance, "log", log_path, sizeof(log_path));
+	fflush(stderr);
+	if (!freopen(log_path, "a", stderr) && !freopen("/dev/null", "w", stderr))
+		return 3;
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	if (write(ready_fd, &ok, 1) != 1)
+		return 3;
+	close(ready_fd);
+	return follow(r);
+}
+
+int session_attach(const struct program *p, const struct session_opts *o,
+		   struct diag *d)
+{
+	struct run r = { .p = p, .o = o, .sigfd = -1, .go_fd = -1 };
+
+	if (attach_setup(&r, d)) {
+		teardown(&r, false);
+		return 3;
+	}
+	print_setup_warnings(o, d);
+	return follow(&r);
 }

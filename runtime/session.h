@@ -7,16 +7,32 @@
  * runs begin probes, follows the buffers, and on the way out runs end
  * probes, reports loss and removes everything it created, whatever made
  * it stop.
+ *
+ * A flight recorder (session_flight) is set up and left recording in the
+ * kernel, with its state in the run directory (state.h); readers attach
+ * to it later (session_attach), and any process can stop it or switch
+ * its log files (session_stop, session_rotate).
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "compiler.h"
+#include "output.h"
+
+struct rotate_spec;
+struct state_session;
 
 struct session_opts {
 	const char *prog;	/* name in messages */
-	int out_fd;	/* handler output */
+	int out_fd;	/* handler output without log files */
+	const struct rotate_spec *files;	/* -o FILE [-S]: log files, or NULL */
+	const char *size_arg;	/* -S as given (kept with a flight recorder) */
+	enum output_format format;
+	bool raw;	/* record the events themselves as trace.dat (needs files) */
 	char *const *command;	/* -c: argv to run and follow, or NULL */
+	const struct compile_define *defines;	/* -D, kept with a flight recorder */
+	size_t ndefines;
 	bool verbose;
 	FILE *log;	/* messages (stderr) */
 };
@@ -25,15 +41,67 @@ struct session_opts {
  * Runs @p to the end. Kernel rejections go to @d; warnings of a plan the
  * kernel took are printed to o->log before the run starts (and @d is
  * emptied). Returns the process exit status: 0, 1 after a run-time error,
- * 3 when the kernel refused the plan.
+ * 3 when the kernel or the system refused.
  */
 int session_run(const struct program *p, const struct session_opts *o,
 		struct diag *d);
+
+/*
+ * tapc -F: sets the instance up in overwrite mode, saves the session's
+ * state and starts tracing; the kernel records on. With log files, a
+ * background process (its pid in *@writer, else 0) reads the events and
+ * writes the files. Returns an exit status as session_run() does.
+ */
+int session_flight(const struct program *p, const struct session_opts *o,
+		   struct diag *d, pid_t *writer);
+
+/*
+ * tapc -A: runs @p (compiled again from the flight recorder's state) on
+ * what the session has buffered, then on new events. SIGQUIT detaches
+ * and leaves the session recording; SIGINT/SIGTERM (or exit()) stop it
+ * (end probes run, the instance goes). Returns an exit status.
+ */
+int session_attach(const struct program *p, const struct session_opts *o,
+		   struct diag *d);
 
 /*
  * The events whose formats the runtime needs to decode @p's records:
  * system, name, ..., NULL, in a malloc'd array of pointers into the plan.
  */
 const char **session_events(const struct plan *p);
+
+/* --- commands on running sessions (control.c) ----------------------------- */
+
+/*
+ * Finds the session called @name ("x" or its instance "tap_x") and puts
+ * its instance name into @instance. 0, or -ENOENT.
+ */
+int session_find(const char *name, char *instance, size_t n);
+
+/*
+ * Compiles a flight recorder's script again, with the options it was
+ * started with, for this machine. The plan must come out the same as the
+ * one stored (else -ESTALE: a binary or the kernel changed). Problems go
+ * to @d (which must be set up on a src the caller frees: *@src). Fills
+ * @ss, *@src, *@target and *@prog, which the caller frees. 0 or -errno.
+ */
+int session_recompile(const char *instance, struct state_session *ss,
+		      struct src_file **src, struct target **target,
+		      struct program **prog, FILE *log, const char *prog_name);
+
+/*
+ * Stops a session cleanly: a flight recorder's readers and writer finish
+ * (end probes) and its instance, events and state go; a running tapc is
+ * sent SIGTERM. Messages go to @log. 0, -ENOENT, or -errno.
+ */
+int session_stop(const char *instance, FILE *log, const char *prog);
+
+/*
+ * Asks the process writing a session's log files to switch to the next
+ * file now, and waits for its answer: the closed file's name in @closed.
+ * 0, -ENOENT (no such session), -ESRCH (no process writes files), or
+ * -ETIMEDOUT.
+ */
+int session_rotate(const char *instance, char *closed, size_t n);
 
 #endif

@@ -118,11 +118,16 @@ int state_read(const char *instance, struct state_owner *o)
 	return 0;
 }
 
+bool state_pid_alive(pid_t pid, unsigned long long start)
+{
+	if (pid <= 0 || (kill(pid, 0) && errno == ESRCH))
+		return false;
+	return state_proc_start(pid) == start;
+}
+
 bool state_owner_alive(const struct state_owner *o)
 {
-	if (o->pid <= 0 || (kill(o->pid, 0) && errno == ESRCH))
-		return false;
-	return state_proc_start(o->pid) == o->start;
+	return state_pid_alive(o->pid, o->start);
 }
 
 static int remove_tree(const char *path)
@@ -171,7 +176,11 @@ int state_cleanup_orphans(void (*report)(const char *instance, pid_t pid))
 
 		if (de->d_name[0] == '.' || state_read(de->d_name, &o))
 			continue;
-		if (o.detached || state_owner_alive(&o))
+		if (state_owner_alive(&o))
+			continue;
+		/* a flight recorder lives on without a process, until its
+		 * instance is gone */
+		if (o.detached && tfb_instance_exists(de->d_name))
 			continue;
 		tfb_remove_leftovers(de->d_name, o.group);
 		state_release(de->d_name);
@@ -181,4 +190,360 @@ int state_cleanup_orphans(void (*report)(const char *instance, pid_t pid))
 	}
 	closedir(d);
 	return removed;
+}
+
+/* --- files of a session's record ----------------------------------------- */
+
+void state_path(const char *instance, const char *file, char *buf, size_t n)
+{
+	record_path(buf, n, instance, file && *file ? file : NULL);
+}
+
+int state_write_file(const char *instance, const char *file, const void *data,
+		     size_t len)
+{
+	char path[4096], tmp[4200], *slash;
+	int fd, err = 0;
+
+	state_path(instance, file, path, sizeof(path));
+	/* files in subdirectories (formats/sched/x) need their directory */
+	slash = strrchr(path, '/');
+	if (slash) {
+		*slash = '\0';
+		err = mkdir_p(path);
+		*slash = '/';
+		if (err)
+			return err;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp%d", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, data, len) != (ssize_t)len)
+		err = errno ? -errno : -EIO;
+	if (close(fd) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path) < 0)
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+int state_read_file(const char *instance, const char *file, char **data,
+		    size_t *len)
+{
+	char path[4096];
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+
+	state_path(instance, file, path, sizeof(path));
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	*data = NULL;
+	n = getdelim(data, &cap, '\0', f);
+	fclose(f);
+	if (n < 0) {
+		/* an empty file */
+		free(*data);
+		*data = strdup("");
+		n = 0;
+		if (!*data)
+			return -ENOMEM;
+	}
+	if (len)
+		*len = (size_t)n;
+	return 0;
+}
+
+bool state_has_file(const char *instance, const char *file)
+{
+	char path[4096];
+
+	state_path(instance, file, path, sizeof(path));
+	return access(path, F_OK) == 0;
+}
+
+/* values are one line each: "\\" and "\n" are escaped */
+static void put_value(FILE *f, const char *key, const char *v)
+{
+	fprintf(f, "%s=", key);
+	for (; v && *v; v++) {
+		if (*v == '\\')
+			fputs("\\\\", f);
+		else if (*v == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*v, f);
+	}
+	fputc('\n', f);
+}
+
+static char *get_value(const char *v)
+{
+	char *out = malloc(strlen(v) + 1), *p = out;
+
+	if (!out)
+		return NULL;
+	for (; *v && *v != '\n'; v++) {
+		if (*v == '\\' && v[1]) {
+			v++;
+			*p++ = *v == 'n' ? '\n' : *v;
+		} else {
+			*p++ = *v;
+		}
+	}
+	*p = '\0';
+	return out;
+}
+
+static char *session_text(const struct state_session *s, size_t *len)
+{
+	char *text = NULL, num[64];
+	FILE *f = open_memstream(&text, len);
+
+	if (!f)
+		return NULL;
+	put_value(f, "name", s->name);
+	put_value(f, "script", s->script_name);
+	snprintf(num, sizeof(num), "%u", s->buffer_kb);
+	put_value(f, "buffer_kb", num);
+	snprintf(num, sizeof(num), "%ld", s->target_pid);
+	put_value(f, "target_pid", num);
+	for (int i = 0; i < s->nargs; i++)
+		put_value(f, "arg", s->args[i]);
+	for (size_t i = 0; i < s->ndefines; i++)
+		put_value(f, "define", s->defines[i]);
+	if (s->output)
+		put_value(f, "output", s->output);
+	if (s->size)
+		put_value(f, "size", s->size);
+	put_value(f, "format", s->format ? s->format : "text");
+	put_value(f, "raw", s->raw ? "1" : "0");
+	snprintf(num, sizeof(num), "%lld", s->created);
+	put_value(f, "created", num);
+	if (fclose(f)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+int state_session_save(const char *instance, const struct state_session *s)
+{
+	size_t len;
+	char *text = session_text(s, &len);
+	int err;
+
+	if (!text)
+		return -ENOMEM;
+	err = state_write_file(instance, "script", s->script, s->script_len);
+	if (!err)
+		err = state_write_file(instance, "session", text, len);
+	free(text);
+	return err;
+}
+
+static int push(char ***v, size_t *n, char *s)
+{
+	char **nv = realloc(*v, (*n + 2) * sizeof(**v));
+
+	if (!nv || !s) {
+		free(s);
+		if (nv)
+			*v = nv;
+		return -ENOMEM;
+	}
+	nv[(*n)++] = s;
+	nv[*n] = NULL;
+	*v = nv;
+	return 0;
+}
+
+static void replace(char **field, char *v)
+{
+	free(*field);
+	*field = v;
+}
+
+static int parse_line(struct state_session *s, const char *line)
+{
+	const char *eq = strchr(line, '=');
+	size_t klen = eq ? (size_t)(eq - line) : 0;
+	size_t nargs = (size_t)s->nargs;
+	char *v;
+	int err = 0;
+
+#define KEY(k) (klen == strlen(k) && !strncmp(line, k, klen))
+	if (!eq)
+		return 0;
+	v = get_value(eq + 1);
+	if (!v)
+		return -ENOMEM;
+	if (KEY("name")) {
+		replace(&s->name, v);
+	} else if (KEY("script")) {
+		replace(&s->script_name, v);
+	} else if (KEY("output")) {
+		replace(&s->output, v);
+	} else if (KEY("size")) {
+		replace(&s->size, v);
+	} else if (KEY("format")) {
+		replace(&s->format, v);
+	} else if (KEY("arg")) {
+		err = push(&s->args, &nargs, v);
+		s->nargs = (int)nargs;
+	} else if (KEY("define")) {
+		err = push(&s->defines, &s->ndefines, v);
+	} else {
+		if (KEY("buffer_kb"))
+			s->buffer_kb = (unsigned)strtoul(v, NULL, 10);
+		else if (KEY("target_pid"))
+			s->target_pid = strtol(v, NULL, 10);
+		else if (KEY("raw"))
+			s->raw = !strcmp(v, "1");
+		else if (KEY("created"))
+			s->created = strtoll(v, NULL, 10);
+		free(v);
+	}
+#undef KEY
+	return err;
+}
+
+int state_session_load(const char *instance, struct state_session *s)
+{
+	char *text = NULL, *save = NULL;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	err = state_read_file(instance, "session", &text, NULL);
+	if (err)
+		return err;
+	for (char *line = strtok_r(text, "\n", &save); line && !err;
+	     line = strtok_r(NULL, "\n", &save))
+		err = parse_line(s, line);
+	free(text);
+	if (!err)
+		err = state_read_file(instance, "script", &s->script, &s->script_len);
+	if (!err && (!s->name || !s->script_name))
+		err = -EINVAL;
+	if (err)
+		state_session_release(s);
+	return err;
+}
+
+void state_session_release(struct state_session *s)
+{
+	for (int i = 0; i < s->nargs; i++)
+		free(s->args[i]);
+	for (size_t i = 0; i < s->ndefines; i++)
+		free(s->defines[i]);
+	free(s->args);
+	free(s->defines);
+	free(s->name);
+	free(s->script_name);
+	free(s->script);
+	free(s->output);
+	free(s->size);
+	free(s->format);
+	memset(s, 0, sizeof(*s));
+}
+
+static int write_pid(const char *instance, const char *file, pid_t pid)
+{
+	char text[64];
+	int n = snprintf(text, sizeof(text), "%d %llu\n", (int)pid, state_proc_start(pid));
+
+	return state_write_file(instance, file, text, (size_t)n);
+}
+
+/* "PID START" in @file, if that process is alive */
+static pid_t read_pid(const char *instance, const char *file)
+{
+	unsigned long long start = 0;
+	char *text = NULL;
+	int pid = 0;
+
+	if (state_read_file(instance, file, &text, NULL))
+		return 0;
+	if (sscanf(text, "%d %llu", &pid, &start) != 2)
+		pid = 0;
+	free(text);
+	return pid > 0 && state_pid_alive(pid, start) ? pid : 0;
+}
+
+int state_set_writer(const char *instance, pid_t pid)
+{
+	return write_pid(instance, "writer", pid);
+}
+
+pid_t state_writer(const char *instance)
+{
+	return read_pid(instance, "writer");
+}
+
+int state_add_reader(const char *instance, pid_t pid)
+{
+	char file[64];
+
+	snprintf(file, sizeof(file), "readers/%d", (int)pid);
+	return write_pid(instance, file, pid);
+}
+
+int state_remove_reader(const char *instance, pid_t pid)
+{
+	char path[4096], file[64];
+
+	snprintf(file, sizeof(file), "readers/%d", (int)pid);
+	state_path(instance, file, path, sizeof(path));
+	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+int state_count_readers(const char *instance, pid_t self)
+{
+	char path[4096];
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	state_path(instance, "readers", path, sizeof(path));
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char file[300];
+		pid_t pid;
+
+		if (de->d_name[0] == '.' || strchr(de->d_name, '.'))
+			continue;
+		snprintf(file, sizeof(file), "readers/%s", de->d_name);
+		pid = read_pid(instance, file);
+		if (pid > 0 && pid != self)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+int state_foreach(void (*fn)(const char *instance, void *arg), void *arg)
+{
+	char path[4096];
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/sessions", state_run_dir());
+	d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		fn(de->d_name, arg);
+		n++;
+	}
+	closedir(d);
+	return n;
 }

@@ -118,11 +118,20 @@ live_tests = \
 	tests/live/concurrent.sh \
 	tests/live/dwarf.sh \
 	tests/live/filter.sh \
+	tests/live/flight-list.sh \
+	tests/live/flight-overwrite.sh \
+	tests/live/flight-writer.sh \
+	tests/live/flight.sh \
+	tests/live/json.sh \
 	tests/live/kprobe-exec.sh \
 	tests/live/kprobe-missing.sh \
 	tests/live/kprobe-module.sh \
 	tests/live/kprobe-openat.sh \
 	tests/live/kprobe-vfs.sh \
+	tests/live/log-errors.sh \
+	tests/live/log-rotate.sh \
+	tests/live/log-switch-load.sh \
+	tests/live/raw.sh \
 	tests/live/rejections.sh \
 	tests/live/sdt.sh \
 	tests/live/sigkill.sh \

@@ -25,7 +25,7 @@
 #include "output.h"
 #include "ring.h"
 #include "runtime.h"
-#include "tracedat.h"
+#include "raw.h"
 
 enum format { FMT_TEXT, FMT_JSON, FMT_RAW };
 
@@ -390,7 +390,7 @@ static int recover(struct ctx *c, struct crash_instance *in)
 		char path[4096];
 
 		snprintf(path, sizeof(path), "%s/%s.dat", c->o.out_dir ? c->o.out_dir : ".", name);
-		err = crash_write_tracedat(path, &c->meta, in, c->page_size);
+		err = crash_write_tracedat(path, &c->meta, in);
 		if (!err)
 			fprintf(stderr, "tap-crash: wrote %s\n", path);
 		return err;

@@ -16,6 +16,7 @@
 #include <wordexp.h>
 
 #include "compiler.h"
+#include "rotate.h"
 #include "session.h"
 #include "state.h"
 #include "target.h"
@@ -41,6 +42,14 @@ struct options {
 	unsigned buffer_mb;	/* -s */
 	bool verbose;
 	const char *output;	/* -o */
+	const char *size;	/* -S as given */
+	struct rotate_spec files;	/* -o and -S */
+	bool flight;	/* -F */
+	const char *attach;	/* -A NAME */
+	const char *stop;	/* --stop NAME */
+	const char *rotate;	/* --rotate NAME */
+	enum output_format format;	/* --format */
+	bool raw;	/* --raw */
 	const char *target_dir;	/* --target */
 	bool cleanup;
 	struct compile_define defines[MAX_DEFINES];
@@ -64,10 +73,26 @@ static void usage(FILE *out)
 		"  -x PID         set target() to PID\n"
 		"  -m NAME        session name; the instance is tap_NAME\n"
 		"  -s MB          ring buffer size per CPU, in MB (default 1)\n"
-		"  -o FILE        write handler output to FILE instead of stdout\n"
+		"  -o FILE        write the output to FILE, a strftime(3) format (local\n"
+		"                 time, expanded at every open); SIGUSR2 switches to\n"
+		"                 FILE.1, FILE.2, ...\n"
+		"  -S SIZE[,N]    switch to the next file FILE.0, FILE.1, ... when one\n"
+		"                 passes SIZE MB (or SIZE with K, M or G), keeping the\n"
+		"                 newest N files (needs -o)\n"
+		"  -F             flight recorder: start tracing into the kernel's buffer\n"
+		"                 (overwriting the oldest events) and return; with -o, a\n"
+		"                 background process writes the files\n"
+		"  -A NAME        attach to flight recorder NAME: show what it holds,\n"
+		"                 then follow; Ctrl-\\ detaches, Ctrl-C stops it\n"
 		"  -D NAME=VALUE  set a limit: MAXSTRINGLEN, MAXMAPENTRIES, MAXACTION,\n"
 		"                 MAXNESTING, MAXERRORS\n"
 		"  -v             say more (events handled, setup steps)\n"
+		"      --format=json  one JSON object per output record (JSON lines)\n"
+		"      --raw      record the events themselves in trace.dat files (-o),\n"
+		"                 as a script without handlers does\n"
+		"      --stop NAME    stop session NAME (end probes run, it is removed)\n"
+		"      --rotate NAME  make session NAME switch log files now; prints\n"
+		"                 the name of the file it closed\n"
 		"      --target DIR  compile for a saved target directory (with -p)\n"
 		"      --cleanup  remove what tapc runs killed with SIGKILL left behind\n"
 		"  -h, --help     show this help\n"
@@ -111,6 +136,39 @@ static int parse_number(const char *arg, const char *what, long min, long max,
 	return 0;
 }
 
+/* -o, -S, --raw and -F: what goes with what */
+static int check_files(struct options *o)
+{
+	if (o->size && !o->output) {
+		fprintf(stderr, "tapc: -S needs -o FILE\n");
+		return -1;
+	}
+	if (o->size && rotate_parse_size(o->size, &o->files.size_max, &o->files.num_max)) {
+		fprintf(stderr, "tapc: -S is SIZE[,N]: SIZE in MB (or with K, M or G), N files, not '%s'\n",
+			o->size);
+		return -1;
+	}
+	o->files.pattern = o->output;
+	o->files.sized = o->size != NULL;
+	if (o->raw && o->format == OUTPUT_JSON) {
+		fprintf(stderr, "tapc: --raw records trace.dat files; it has no --format\n");
+		return -1;
+	}
+	if (o->raw && !o->output && !o->flight) {
+		fprintf(stderr, "tapc: --raw writes trace.dat files: give -o FILE\n");
+		return -1;
+	}
+	if (o->flight && o->command) {
+		fprintf(stderr, "tapc: -F leaves the session running: it cannot follow a -c command\n");
+		return -1;
+	}
+	if (o->flight && o->attach) {
+		fprintf(stderr, "tapc: -F starts a flight recorder and -A attaches to one: not both\n");
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -118,12 +176,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ "target", required_argument, NULL, 'T' },
 		{ "cleanup", no_argument, NULL, 'C' },
+		{ "format", required_argument, NULL, 'J' },
+		{ "raw", no_argument, NULL, 'R' },
+		{ "stop", required_argument, NULL, 'K' },
+		{ "rotate", required_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long n;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+e:p:c:x:m:s:o:D:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:p:c:x:m:s:o:S:FA:D:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e': o->script_text = optarg; break;
 		case 'p':
@@ -143,6 +205,22 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->buffer_mb = (unsigned)n;
 			break;
 		case 'o': o->output = optarg; break;
+		case 'S': o->size = optarg; break;
+		case 'F': o->flight = true; break;
+		case 'A': o->attach = optarg; break;
+		case 'J':
+			if (!strcmp(optarg, "json")) {
+				o->format = OUTPUT_JSON;
+			} else if (!strcmp(optarg, "text")) {
+				o->format = OUTPUT_TEXT;
+			} else {
+				fprintf(stderr, "tapc: --format is 'text' or 'json', not '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'R': o->raw = true; break;
+		case 'K': o->stop = optarg; break;
+		case 'U': o->rotate = optarg; break;
 		case 'D':
 			if (parse_define(o, optarg))
 				return -1;
@@ -155,7 +233,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		default: return -1;
 		}
 	}
-	if (!o->script_text && !o->cleanup) {
+	if (check_files(o))
+		return -1;
+	if (!o->script_text && !o->cleanup && !o->attach && !o->stop && !o->rotate) {
 		if (optind >= argc) {
 			fprintf(stderr, "tapc: no script given (a FILE or -e SCRIPT)\n");
 			return -1;
@@ -266,19 +346,6 @@ static int print_parse(struct src_file *src)
 	return err ? EXIT_SCRIPT : EXIT_OK;
 }
 
-static int open_output(const struct options *o)
-{
-	int fd;
-
-	if (!o->output)
-		return STDOUT_FILENO;
-	/* never through a symlink, never someone else's file */
-	fd = open(o->output, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
-	if (fd < 0)
-		fprintf(stderr, "tapc: cannot open '%s': %s\n", o->output, strerror(errno));
-	return fd;
-}
-
 struct driver {
 	struct options o;
 	struct src_file *src;
@@ -296,6 +363,7 @@ static int compile(struct driver *dr, struct diag *d)
 	struct compile_opts co = {
 		.session = dr->session,
 		.buffer_kb = o->buffer_mb * 1024,
+		.overwrite = o->flight,
 		.args = o->args,
 		.nargs = o->nargs,
 		.target_pid = o->target_pid,
@@ -348,24 +416,97 @@ static char *const *command_argv(struct driver *dr)
 	return dr->command_argv;
 }
 
+/* a script whose event probes have no statements records the events
+ * themselves (with -o, as trace.dat) */
+static bool without_handlers(const struct program *p)
+{
+	bool events = false;
+
+	for (size_t i = 0; i < p->ndprobes; i++) {
+		const struct dprobe *dp = p->dprobes[i];
+
+		if (dp->kind != DPROBE_EVENT)
+			continue;
+		if (dp->probe->c && dp->probe->c->a)
+			return false;
+		events = true;
+	}
+	return events;
+}
+
+/* a raw recording keeps every event its probes' kernel filters let
+ * through: a condition left to user space does not apply */
+static void warn_raw_conditions(const struct program *p)
+{
+	for (size_t i = 0; i < p->ndprobes; i++) {
+		const struct dprobe *dp = p->dprobes[i];
+
+		if (dp->kind == DPROBE_EVENT && dp->probe->b && !dp->cond_in_kernel)
+			fprintf(stderr,
+				"tapc: warning: the condition of '%s' is not a kernel filter: "
+				"the raw recording keeps all its events\n", dp->pp);
+	}
+}
+
+static void session_options(const struct driver *dr, struct session_opts *so)
+{
+	const struct options *o = &dr->o;
+
+	so->prog = "tapc";
+	so->log = stderr;
+	so->verbose = o->verbose;
+	so->out_fd = STDOUT_FILENO;
+	so->files = o->output ? &o->files : NULL;
+	so->size_arg = o->size;
+	so->format = o->format;
+	so->raw = o->raw || (o->output && o->format == OUTPUT_TEXT && dr->prog &&
+			     without_handlers(dr->prog));
+	so->defines = o->defines;
+	so->ndefines = o->ndefines;
+}
+
+static int start_flight(struct driver *dr, struct session_opts *so, struct diag *d)
+{
+	const struct plan *plan = dr->prog->plan;
+	pid_t writer;
+	int status;
+
+	if (!plan->instance.name) {
+		fprintf(stderr, "tapc: -F needs probes on kernel events: this script has none\n");
+		return EXIT_USAGE;
+	}
+	status = session_flight(dr->prog, so, d, &writer);
+	if (status)
+		return status;
+	printf("tapc: flight recorder '%s' is recording (instance %s, %u KB per CPU)\n",
+	       plan->session, plan->instance.name, plan->instance.buffer_kb);
+	printf("tapc: attach with 'tapc -A %s' (Ctrl-\\ detaches, Ctrl-C stops it); "
+	       "stop it with 'tapc --stop %s'\n", plan->session, plan->session);
+	if (writer > 0)
+		printf("tapc: process %d writes '%s'; switch files with 'kill -USR2 %d' or "
+		       "'tapc --rotate %s'\n", (int)writer, dr->o.output, (int)writer,
+		       plan->session);
+	return EXIT_OK;
+}
+
 static int run(struct driver *dr)
 {
-	struct session_opts so = { .prog = "tapc", .log = stderr,
-				   .verbose = dr->o.verbose };
+	struct session_opts so = { 0 };
 	struct diag d;
 	int status;
 
-	so.out_fd = open_output(&dr->o);
-	if (so.out_fd < 0)
-		return EXIT_KERNEL;
+	session_options(dr, &so);
+	if (so.raw)
+		warn_raw_conditions(dr->prog);
 	if (dr->o.command)
 		so.command = command_argv(dr);
 	diag_init(&d, dr->src);
-	status = session_run(dr->prog, &so, &d);
+	if (dr->o.flight)
+		status = start_flight(dr, &so, &d);
+	else
+		status = session_run(dr->prog, &so, &d);
 	diag_print(&d, stderr, "tapc", diag_want_color(stderr));
 	diag_release(&d);
-	if (so.out_fd != STDOUT_FILENO)
-		close(so.out_fd);
 	return status;
 }
 
@@ -402,6 +543,100 @@ static int prepare_session(struct driver *dr)
 	return dr->session ? EXIT_OK : EXIT_KERNEL;
 }
 
+static int need_root(const char *what)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "tapc: %s needs root\n", what);
+		return EXIT_KERNEL;
+	}
+	return ensure_tracefs() ? EXIT_KERNEL : EXIT_OK;
+}
+
+/* a session by the name users know, or its instance's name */
+static int find_session(const char *name, char *instance, size_t n)
+{
+	if (session_find(name, instance, n)) {
+		fprintf(stderr, "tapc: no session '%s'\n", name);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int stop_command(const char *name)
+{
+	char instance[256];
+	int status = need_root("--stop"), err;
+
+	if (!status)
+		status = find_session(name, instance, sizeof(instance));
+	if (status)
+		return status;
+	err = session_stop(instance, stderr, "tapc");
+	if (err && err != -ENOENT) {
+		fprintf(stderr, "tapc: cannot stop '%s': %s\n", name, strerror(-err));
+		return EXIT_KERNEL;
+	}
+	fprintf(stderr, "tapc: stopped '%s'\n", name);
+	return EXIT_OK;
+}
+
+static int rotate_command(const char *name)
+{
+	char instance[256], closed[PATH_MAX] = "";
+	int status = need_root("--rotate"), err;
+
+	if (!status)
+		status = find_session(name, instance, sizeof(instance));
+	if (status)
+		return status;
+	err = session_rotate(instance, closed, sizeof(closed));
+	if (err == -ESRCH || err == -ENOTSUP) {
+		fprintf(stderr, "tapc: session '%s' writes no log files (-o)\n", name);
+		return EXIT_USAGE;
+	}
+	if (err) {
+		fprintf(stderr, "tapc: cannot switch the log file of '%s': %s\n", name,
+			closed[0] ? closed : strerror(-err));
+		return EXIT_KERNEL;
+	}
+	/* the closed file, alone on its line, for backup scripts */
+	printf("%s\n", closed);
+	return EXIT_OK;
+}
+
+static int attach_command(struct driver *dr)
+{
+	struct state_session ss = { 0 };
+	struct session_opts so = { 0 };
+	struct state_owner own;
+	char instance[256];
+	struct diag d;
+	int status = need_root("-A"), err;
+
+	if (!status)
+		status = find_session(dr->o.attach, instance, sizeof(instance));
+	if (status)
+		return status;
+	if (!state_read(instance, &own) && !own.detached) {
+		fprintf(stderr, "tapc: session '%s' is not a flight recorder (tapc process %d runs it)\n",
+			dr->o.attach, (int)own.pid);
+		return EXIT_USAGE;
+	}
+	err = session_recompile(instance, &ss, &dr->src, &dr->target, &dr->prog, stderr, "tapc");
+	if (!err) {
+		session_options(dr, &so);
+		so.raw = dr->o.raw;
+		diag_init(&d, dr->src);
+		status = session_attach(dr->prog, &so, &d);
+		diag_print(&d, stderr, "tapc", diag_want_color(stderr));
+		diag_release(&d);
+	}
+	program_free(dr->prog);
+	dr->prog = NULL;
+	state_session_release(&ss);
+	return err ? EXIT_KERNEL : status;
+}
+
 static int cleanup_only(void)
 {
 	int n;
@@ -429,6 +664,14 @@ int main(int argc, char **argv)
 	}
 	if (dr.o.cleanup)
 		return cleanup_only();
+	if (dr.o.stop)
+		return stop_command(dr.o.stop);
+	if (dr.o.rotate)
+		return rotate_command(dr.o.rotate);
+	if (dr.o.attach) {
+		status = attach_command(&dr);
+		goto out;
+	}
 	if (load_source(&dr.o, &dr.src))
 		return EXIT_USAGE;
 	if (dr.o.pass == 1) {

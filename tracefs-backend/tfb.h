@@ -71,6 +71,21 @@ struct tep_handle;
  */
 struct tep_handle *tfb_load_events(const char *const *events);
 
+/*
+ * Moves whole pages from a per_cpu trace_pipe_raw fd (@raw_fd) into a
+ * pipe with splice(2), without copying them. @len is rounded down to
+ * whole sub-buffers of @page_size. Returns the bytes moved, 0 when no
+ * whole page is ready, or -errno.
+ */
+ssize_t tfb_cpu_splice(int raw_fd, int pipe_wr, size_t len, int page_size);
+
+/*
+ * Reads a tracefs file (relative to the mount point, "events/header_page")
+ * whole, into a malloc'd NUL-terminated buffer; *@len gets its length.
+ * NULL with errno set on failure.
+ */
+char *tfb_read_file(const char *rel, size_t *len);
+
 /* tracefs mount point ("/sys/kernel/tracing" unless TAP_TRACEFS is set) */
 const char *tfb_tracing_dir(void);
 
@@ -82,6 +97,39 @@ int tfb_remove_leftovers(const char *instance, const char *group);
 
 /* true if instances/@name exists */
 bool tfb_instance_exists(const char *name);
+
+/*
+ * Keeps the events of process @pid out of instance @name (the recorder's
+ * own system calls in a raw recording). 0, or -errno (-ENOENT on kernels
+ * without set_event_notrace_pid).
+ */
+int tfb_instance_ignore_pid(const char *name, pid_t pid);
+
+/* Turns tracing_on of instance @name on or off. 0 or -errno. */
+int tfb_instance_tracing(const char *name, bool on);
+
+/*
+ * Every instance on the machine, tap's and everyone else's: a sorted,
+ * NULL-terminated, malloc'd array of malloc'd names (free with
+ * tfb_names_free()). 0 or -errno.
+ */
+int tfb_instances(char ***names);
+void tfb_names_free(char **names);
+
+/* What `trace-instance list` shows of an instance. */
+struct tfb_instance_info {
+	unsigned long buffer_kb;	/* per CPU */
+	unsigned long long entries;	/* events in the buffers now */
+	unsigned long long overrun;	/* overwritten (overwrite mode) */
+	unsigned long long dropped;	/* refused when full (discard mode) */
+	int events;	/* events enabled in it */
+	int readers;	/* processes with its trace pipes open */
+	bool tracing_on;
+	bool overwrite;
+};
+
+/* Fills @info for instance @name. 0 or -errno (-ENOENT: no such instance). */
+int tfb_instance_info(const char *name, struct tfb_instance_info *info);
 
 /*
  * Confirms features the README only advertises (event probes), by making

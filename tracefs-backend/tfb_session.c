@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Applying a plan to tracefs, and taking it down again. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -308,6 +309,21 @@ int tfb_session_destroy(struct tfb_session *s)
 
 /* --- reading ---------------------------------------------------------------- */
 
+ssize_t tfb_cpu_splice(int raw_fd, int pipe_wr, size_t len, int page_size)
+{
+	ssize_t n;
+
+	len -= len % (size_t)page_size;
+	if (!len)
+		return -EINVAL;
+	/* the kernel hands over whole pages only: the partly written one
+	 * stays until it fills up, or until a read() takes it */
+	n = splice(raw_fd, NULL, pipe_wr, NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (n < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	return n;
+}
+
 int tfb_ncpus(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_CONF);
@@ -388,7 +404,7 @@ int tfb_cpu_stats(const char *instance, int cpu, struct tfb_cpu_stats *st)
 	return 0;
 }
 
-static char *read_tracefs_file(const char *rel, size_t *len)
+char *tfb_read_file(const char *rel, size_t *len)
 {
 	char path[4096];
 	FILE *f;
@@ -419,7 +435,7 @@ static int load_event(struct tep_handle *tep, const char *sys, const char *ev)
 	int ret;
 
 	snprintf(rel, sizeof(rel), "events/%s/%s/format", sys, ev);
-	text = read_tracefs_file(rel, &len);
+	text = tfb_read_file(rel, &len);
 	if (!text)
 		return -errno;
 	ret = tep_parse_event(tep, text, len, sys);
@@ -440,7 +456,7 @@ struct tep_handle *tfb_load_events(const char *const *events)
 	if (!tep)
 		return NULL;
 	tep_set_loglevel(TEP_LOG_CRITICAL);
-	header = read_tracefs_file("events/header_page", &len);
+	header = tfb_read_file("events/header_page", &len);
 	if (!header || tep_parse_header_page(tep, header, len, sizeof(long))) {
 		free(header);
 		tep_free(tep);
@@ -526,4 +542,177 @@ void tfb_confirm_features(unsigned *features, const char *group)
 		return;
 	}
 	remove_dynamic("dynamic_events", group, "tap_feature_probe");
+}
+
+/* --- inspecting instances ------------------------------------------------------ */
+
+int tfb_instance_ignore_pid(const char *name, pid_t pid)
+{
+	struct tracefs_instance *inst = tracefs_instance_alloc(NULL, name);
+	char num[32];
+	int ret = 0;
+
+	if (!inst)
+		return -ENOMEM;
+	snprintf(num, sizeof(num), "%d", (int)pid);
+	if (tracefs_instance_file_append(inst, "set_event_notrace_pid", num) < 0)
+		ret = errno ? -errno : -EIO;
+	tracefs_instance_free(inst);
+	return ret;
+}
+
+int tfb_instance_tracing(const char *name, bool on)
+{
+	struct tracefs_instance *inst = tracefs_instance_alloc(NULL, name);
+	int ret;
+
+	if (!inst)
+		return -ENOMEM;
+	ret = (on ? tracefs_trace_on(inst) : tracefs_trace_off(inst)) < 0 ? -errno : 0;
+	tracefs_instance_free(inst);
+	return ret;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int tfb_instances(char ***names)
+{
+	char path[4096], **v = NULL;
+	size_t n = 0;
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/instances", tfb_tracing_dir());
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char **nv;
+
+		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+			continue;
+		nv = realloc(v, (n + 2) * sizeof(*v));
+		if (!nv || !(nv[n] = strdup(de->d_name))) {
+			v = nv ? nv : v;
+			if (v)
+				v[n] = NULL;
+			closedir(d);
+			tfb_names_free(v);
+			return -ENOMEM;
+		}
+		v = nv;
+		v[++n] = NULL;
+	}
+	closedir(d);
+	if (!v && !(v = calloc(1, sizeof(*v))))
+		return -ENOMEM;
+	qsort(v, n, sizeof(*v), cmp_names);
+	*names = v;
+	return 0;
+}
+
+void tfb_names_free(char **names)
+{
+	for (size_t i = 0; names && names[i]; i++)
+		free(names[i]);
+	free(names);
+}
+
+static long instance_number(const char *name, const char *file)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/instances/%s/%s", tfb_tracing_dir(), name, file);
+	return read_number_file(path);
+}
+
+/* the lines of set_event: one per enabled event */
+static int count_events(const char *name)
+{
+	char path[4096], line[512];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/instances/%s/set_event", tfb_tracing_dir(), name);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		n += line[0] != '\n';
+	fclose(f);
+	return n;
+}
+
+/* does process @pid hold one of the instance's trace pipes open? */
+static bool reads_instance(const char *pid, const char *dir, size_t dlen)
+{
+	char path[600], target[4096];
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%s/fd", pid);
+	d = opendir(path);
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		char link[900];
+		ssize_t n;
+
+		snprintf(link, sizeof(link), "%s/%s", path, de->d_name);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		found = !strncmp(target, dir, dlen) && strstr(target + dlen, "trace_pipe");
+	}
+	closedir(d);
+	return found;
+}
+
+static int count_readers(const char *name)
+{
+	char dir[4096];
+	struct dirent *de;
+	size_t dlen;
+	int n = 0;
+	DIR *d = opendir("/proc");
+
+	if (!d)
+		return 0;
+	dlen = (size_t)snprintf(dir, sizeof(dir), "%s/instances/%s/", tfb_tracing_dir(), name);
+	while ((de = readdir(d)))
+		if (de->d_name[0] >= '1' && de->d_name[0] <= '9' &&
+		    reads_instance(de->d_name, dir, dlen))
+			n++;
+	closedir(d);
+	return n;
+}
+
+int tfb_instance_info(const char *name, struct tfb_instance_info *info)
+{
+	long v;
+
+	memset(info, 0, sizeof(*info));
+	if (!tracefs_instance_exists(name))
+		return -ENOENT;
+	v = instance_number(name, "buffer_size_kb");
+	info->buffer_kb = v > 0 ? (unsigned long)v : 0;
+	info->tracing_on = instance_number(name, "tracing_on") == 1;
+	info->overwrite = instance_number(name, "options/overwrite") == 1;
+	for (int cpu = 0; cpu < tfb_ncpus(); cpu++) {
+		struct tfb_cpu_stats st;
+
+		if (tfb_cpu_stats(name, cpu, &st))
+			continue;
+		info->entries += st.entries;
+		info->overrun += st.overrun;
+		info->dropped += st.dropped;
+	}
+	info->events = count_events(name);
+	info->readers = count_readers(name);
+	return 0;
 }

@@ -32,6 +32,8 @@ TAP
 # run BINARY: traces BINARY myhost; its own output goes elsewhere
 run() {
 	script "$1" >"$WORK/t.tap"
+	# tapc appends to a file it did not create in this run
+	rm -f "$WORK/out"
 	"$TAPC" -m "$PREFIX" -o "$WORK/out" -c "$1 myhost" "$WORK/t.tap" >/dev/null 2>"$WORK/err" ||
 		fail "tapc failed on $1: $(cat "$WORK/err")"
 	# the pointers in $$parms differ from run to run

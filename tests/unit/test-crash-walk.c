@@ -15,7 +15,7 @@
 #include "check.h"
 #include "decode.h"
 #include "meta.h"
-#include "tracedat.h"
+#include "raw.h"
 #include "layout.h"
 #include "mem.h"
 #include "ring.h"
@@ -450,13 +450,13 @@ static void test_tracedat(void)
 	put_file(cmd, header_event);
 	snprintf(cmd, sizeof(cmd), "%s/tracefs/events/tapdemo/demo/format", dir);
 	put_file(cmd, event_format);
-	snprintf(cmd, sizeof(cmd), "%s/saved_cmdlines", dir);
+	snprintf(cmd, sizeof(cmd), "%s/tracefs/saved_cmdlines", dir);
 	put_file(cmd, "4242 demoproc\n");
 	world_init(&w);
 	CHECK(walk(&w, &v, &n) == 0 && n == 2);
 	crash_trim_consumed(tep, &v[0], on_problem, &w);
 	snprintf(cmd, sizeof(cmd), "%s/out.dat", dir);
-	CHECK(crash_write_tracedat(cmd, &meta, &v[0], PAGE) == 0);
+	CHECK(crash_write_tracedat(cmd, &meta, &v[0]) == 0);
 	snprintf(cmd, sizeof(cmd), "trace-cmd report %s/out.dat 2>&1", dir);
 	p = popen(cmd, "r");
 	while (p && fgets(line, sizeof(line), p)) {

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef TAP_SESSION_INTERNAL_H
+#define TAP_SESSION_INTERNAL_H
+
+/* Shared by session.c and control.c. */
+#include <sys/types.h>
+
+/*
+ * Waits up to @timeout_ms for a flight recorder's readers and writer
+ * (other than @self) to go. 0, or -ETIMEDOUT.
+ */
+int session_wait_readers(const char *instance, int timeout_ms, pid_t self);
+
+#endif
