@@ -13,20 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "plan.h"
+#include "crashmeta.h"
 
 const char *crash_meta_dir(void)
 {
-	const char *env = getenv("TAP_CRASH_DIR");
-
-	return env && *env ? env : "/var/lib/tap/crash";
-}
-
-static const char *tracing_dir(void)
-{
-	const char *env = getenv("TAP_TRACEFS");
-
-	return env && *env ? env : "/sys/kernel/tracing";
+	return crashmeta_dir();
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -84,118 +75,6 @@ static void *slurp_bin(const char *path, size_t *len)
 	return buf;
 }
 
-static int mkdirs(const char *path)
-{
-	char tmp[4096];
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	return mkdir(tmp, 0755) && errno != EEXIST ? -errno : 0;
-}
-
-/* writes via a temporary file and rename, so a crash mid-save leaves the
- * previous copy whole */
-static int put(const char *dir, const char *rel, const void *data, size_t len)
-{
-	char path[4096], tmp[4200];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	if (strrchr(rel, '/')) {
-		char sub[4096];
-
-		snprintf(sub, sizeof(sub), "%s", path);
-		*strrchr(sub, '/') = '\0';
-		if (mkdirs(sub))
-			return -errno;
-	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	if (len && fwrite(data, 1, len, f) != len) {
-		fclose(f);
-		return -EIO;
-	}
-	if (fflush(f) || fsync(fileno(f)) || fclose(f))
-		return -EIO;
-	return rename(tmp, path) ? -errno : 0;
-}
-
-static int put_str(const char *dir, const char *rel, const char *s)
-{
-	return put(dir, rel, s, strlen(s));
-}
-
-static int copy_file(const char *dir, const char *path, const char *as)
-{
-	size_t len;
-	char *text = slurp(path, &len);
-	int err;
-
-	if (!text)
-		return -errno;
-	err = put(dir, as, text, len);
-	free(text);
-	return err;
-}
-
-/* copies a tracefs file into the bundle */
-static int copy_tracefs(const char *dir, const char *rel, const char *as)
-{
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/%s", tracing_dir(), rel);
-	return copy_file(dir, path, as ? as : rel);
-}
-
-char *crash_build_id_from_notes(const void *notes, size_t len)
-{
-	const unsigned char *p = notes, *end = p + len;
-
-	/* Elf64_Nhdr: namesz, descsz, type, then name and desc, 4-aligned */
-	while (p + 12 <= end) {
-		uint32_t namesz, descsz, type;
-		const unsigned char *name, *desc;
-		char *hex;
-
-		memcpy(&namesz, p, 4);
-		memcpy(&descsz, p + 4, 4);
-		memcpy(&type, p + 8, 4);
-		name = p + 12;
-		desc = name + ((namesz + 3) & ~3u);
-		if (desc + descsz > end || desc < name)
-			return NULL;
-		if (type == 3 && namesz == 4 && !memcmp(name, "GNU", 4) && descsz <= 64) {
-			hex = malloc(descsz * 2 + 1);
-			if (!hex)
-				return NULL;
-			for (uint32_t i = 0; i < descsz; i++)
-				sprintf(hex + 2 * i, "%02x", desc[i]);
-			return hex;
-		}
-		p = desc + ((descsz + 3) & ~3u);
-	}
-	return NULL;
-}
-
-char *crash_live_build_id(void)
-{
-	size_t len = 0;
-	void *notes = slurp_bin("/sys/kernel/notes", &len);
-	char *id = notes ? crash_build_id_from_notes(notes, len) : NULL;
-
-	free(notes);
-	return id;
-}
-
 static char *trimmed(char *s)
 {
 	if (s)
@@ -203,119 +82,14 @@ static char *trimmed(char *s)
 	return s;
 }
 
-/*
- * kallsyms and BTF can be read back out of a 6.0+ dump (vmcoreinfo
- * exports the kallsyms tables); older kernels need our copy (~4 MB each).
- */
-static bool dump_has_symbols(void)
+char *crash_build_id_from_notes(const void *notes, size_t len)
 {
-	struct utsname u;
-	int major = 0, minor = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
-		return false;
-	return major > 6 || (major == 6 && minor >= 0);
+	return crashmeta_build_id_from_notes(notes, len);
 }
 
-static int save_boot(const char *dir)
+char *crash_live_build_id(void)
 {
-	struct timespec rt, mono;
-	char num[64], *bid;
-	struct utsname u;
-	int err = 0;
-
-	bid = crash_live_build_id();
-	if (bid)
-		err |= put_str(dir, "build_id", bid);
-	free(bid);
-	if (!uname(&u))
-		err |= put_str(dir, "release", u.release);
-	clock_gettime(CLOCK_REALTIME, &rt);
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	snprintf(num, sizeof(num), "%lld\n",
-		 ((long long)rt.tv_sec - mono.tv_sec) * 1000000000ll + (rt.tv_nsec - mono.tv_nsec));
-	err |= put_str(dir, "clock_offset", num);
-	/* laid out as a saved compile target (target.c): tapc can compile the
-	 * session's script against it on any machine */
-	err |= copy_tracefs(dir, "events/header_page", "tracefs/events/header_page");
-	err |= copy_tracefs(dir, "events/header_event", "tracefs/events/header_event");
-	copy_tracefs(dir, "README", "tracefs/README");
-	copy_tracefs(dir, "trace_clock", "tracefs/trace_clock");
-	copy_tracefs(dir, "saved_cmdlines", "tracefs/saved_cmdlines");
-	if (!dump_has_symbols()) {
-		size_t len;
-		void *btf = slurp_bin("/sys/kernel/btf/vmlinux", &len);
-
-		if (btf)
-			put(dir, "btf", btf, len);
-		free(btf);
-		copy_file(dir, "/proc/kallsyms", "kallsyms");
-	}
-	return err ? -EIO : 0;
-}
-
-static int save_instance(const char *dir, const struct plan *plan,
-			 const char *script_name, const char *script,
-			 char *const *options)
-{
-	const char *inst = plan->instance.name;
-	char rel[512], tfile[512];
-	char *opts = NULL;
-	size_t len = 0;
-	FILE *f;
-	int err = 0;
-
-	for (size_t i = 0; i < plan->ndefs; i++) {
-		char src[512];
-
-		char as[600];
-
-		snprintf(src, sizeof(src), "events/%s/%s/format", plan->defs[i].system,
-			 plan->defs[i].event);
-		snprintf(as, sizeof(as), "tracefs/%s", src);
-		err |= copy_tracefs(dir, src, as);
-	}
-	snprintf(tfile, sizeof(tfile), "instances/%s/trace_clock", inst);
-	snprintf(rel, sizeof(rel), "instances/%s/trace_clock", inst);
-	err |= copy_tracefs(dir, tfile, rel);
-	snprintf(rel, sizeof(rel), "instances/%s/script.tap", inst);
-	err |= put_str(dir, rel, script ? script : "");
-	snprintf(rel, sizeof(rel), "instances/%s/script_name", inst);
-	err |= put_str(dir, rel, script_name ? script_name : "script.tap");
-	f = open_memstream(&opts, &len);
-	for (char *const *o = options; f && o && *o; o++)
-		fprintf(f, "%s\n", *o);
-	if (f)
-		fclose(f);
-	snprintf(rel, sizeof(rel), "instances/%s/options", inst);
-	err |= put(dir, rel, opts ? opts : "", opts ? len : 0);
-	free(opts);
-	return err ? -EIO : 0;
-}
-
-int crash_meta_save(const char *dir, const struct plan *plan,
-		    const char *script_name, const char *script,
-		    char *const *options)
-{
-	char path[4096];
-	size_t len;
-	char *boot = trimmed(slurp("/proc/sys/kernel/random/boot_id", &len));
-	int err;
-
-	if (!boot || !plan->instance.name) {
-		free(boot);
-		return -ENOENT;
-	}
-	snprintf(path, sizeof(path), "%s/%s", dir, boot);
-	err = mkdirs(path);
-	if (!err)
-		err = put_str(path, "boot_id", boot);
-	if (!err)
-		err = save_boot(path);
-	if (!err)
-		err = save_instance(path, plan, script_name, script, options);
-	free(boot);
-	return err;
+	return crashmeta_live_build_id();
 }
 
 /* --- loading --------------------------------------------------------------- */

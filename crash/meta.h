@@ -3,16 +3,8 @@
 #define TAP_CRASH_META_H
 
 /*
- * The small bundle saved at session start that a crash dump cannot give
- * back on its own: event formats (dynamic event ids change per boot),
- * header page, saved_cmdlines, trace_clock, boot id, kernel build id, the
- * session's script, and kallsyms and BTF only where the dump will not
- * carry them (kernels before 6.0). One directory per boot:
- *   DIR/<boot_id>/{boot_id,build_id,release,clock_offset,header_page,...}
- *   DIR/<boot_id>/events/SYS/NAME/format
- *   DIR/<boot_id>/instances/NAME/{trace_clock,script.tap,options}
- * It lives on persistent storage (/var/lib/tap/crash by default): /run is
- * gone after the crash.
+ * Reading the crash metadata bundle a session saved at its start
+ * (runtime/crashmeta.h describes it and saves it).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,15 +15,6 @@ struct tep_handle;
 
 /* DIR: $TAP_CRASH_DIR, else /var/lib/tap/crash */
 const char *crash_meta_dir(void);
-
-/*
- * Saves (or refreshes: dynamic event ids change when probes are added)
- * the bundle for @plan's instance. @script is the source, @options the
- * tapc options, NULL-terminated. 0 or -errno.
- */
-int crash_meta_save(const char *dir, const struct plan *plan,
-		    const char *script_name, const char *script,
-		    char *const *options);
 
 struct crash_meta {
 	char *path;	/* DIR/<boot_id> */

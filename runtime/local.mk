@@ -9,6 +9,7 @@ runtime_libruntime_a_SOURCES = runtime/runtime.h runtime/rt.h runtime/rt.c \
 	runtime/json.c runtime/json.h runtime/tracedat.c runtime/tracedat.h \
 	runtime/spill.c runtime/spill.h runtime/control.c \
 	runtime/session_internal.h runtime/perf.c runtime/perf.h \
-	runtime/symbolize.c runtime/symbolize.h
+	runtime/symbolize.c runtime/symbolize.h runtime/crashmeta.c \
+	runtime/crashmeta.h
 runtime_libruntime_a_CPPFLAGS = $(AM_CPPFLAGS) $(TRACEEVENT_CFLAGS) $(LIBELF_CFLAGS)
 RUNTIME_LIBS = runtime/libruntime.a

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crashmeta.h"
 #include "loop.h"
 #include "output.h"
 #include "rotate.h"
@@ -719,6 +720,19 @@ static pid_t start_writer(struct run *r, struct diag *d, int *status)
 	return pid;
 }
 
+/*
+ * What tap-crash needs to read this flight recorder out of a crash dump;
+ * not fatal when it cannot be saved (a read-only /var), but said.
+ */
+static void save_crash_meta(struct run *r)
+{
+	int err = crashmeta_save(crashmeta_dir(), r->p, r->o);
+
+	if (err)
+		fprintf(r->o->log, "%s: warning: cannot save crash metadata in %s: %s\n",
+			r->o->prog, crashmeta_dir(), strerror(-err));
+}
+
 int session_flight(const struct program *p, const struct session_opts *o,
 		   struct diag *d, pid_t *writer)
 {
@@ -732,6 +746,8 @@ int session_flight(const struct program *p, const struct session_opts *o,
 	err = setup_kernel(&r, d);
 	if (!err)
 		err = save_session(p);
+	if (!err)
+		save_crash_meta(&r);
 	if (err) {
 		if (err != -EINVAL && !d->errors)
 			diag_error(d, SRC_NO_RANGE, "cannot save the session in %s: %s",

@@ -321,12 +321,51 @@ static int text_event(void *arg, int cpu, uint64_t ts, const void *data, int siz
 
 /* the session's handlers, compiled from the saved script for the saved
  * target (the crashed kernel's formats) */
+/* "a\nb\n" -> { "a", "b" }, in place */
+static size_t lines_of(char *text, char **v, size_t max)
+{
+	size_t n = 0;
+
+	for (char *l = text ? strtok(text, "\n") : NULL; l && n < max; l = strtok(NULL, "\n"))
+		v[n++] = l;
+	return n;
+}
+
+/* the session's name, arguments and -D options, as it was started */
+static void saved_options(struct ctx *c, const char *inst, struct compile_opts *co,
+			  char **texts, char **args, struct compile_define *defs)
+{
+	char *dv[64];
+	size_t nd;
+
+	texts[0] = crash_meta_instance_file(&c->meta, inst, "session");
+	texts[1] = crash_meta_instance_file(&c->meta, inst, "args");
+	texts[2] = crash_meta_instance_file(&c->meta, inst, "defines");
+	if (texts[0])
+		texts[0][strcspn(texts[0], "\n")] = '\0';
+	co->session = texts[0] ? texts[0] : inst + (strncmp(inst, "tap_", 4) ? 0 : 4);
+	co->nargs = (int)lines_of(texts[1], args, 64);
+	co->args = args;
+	nd = lines_of(texts[2], dv, 64);
+	for (size_t i = 0; i < nd; i++) {
+		char *eq = strchr(dv[i], '=');
+
+		if (eq)
+			*eq = '\0';
+		defs[i].name = dv[i];
+		defs[i].value = eq ? eq + 1 : "1";
+	}
+	co->defines = defs;
+	co->ndefines = nd;
+}
+
 static int run_handlers(struct ctx *c, struct crash_instance *in, FILE *f)
 {
-	const char *session = in->name + (strncmp(in->name, "tap_", 4) ? 0 : 4);
 	char *script = crash_meta_instance_file(&c->meta, in->name, "script.tap");
 	char *sname = crash_meta_instance_file(&c->meta, in->name, "script_name");
-	struct compile_opts co = { .session = session };
+	char *texts[3] = { 0 }, *args[64];
+	struct compile_define defs[64];
+	struct compile_opts co = { 0 };
 	struct program *prog = NULL;
 	struct src_file *src = NULL;
 	struct target *t = NULL;
@@ -343,6 +382,7 @@ static int run_handlers(struct ctx *c, struct crash_instance *in, FILE *f)
 	}
 	if (sname)
 		sname[strcspn(sname, "\n")] = '\0';
+	saved_options(c, in->name, &co, texts, args, defs);
 	err = src_file_from_string(sname ? sname : "script.tap", script, strlen(script), &src);
 	if (!err)
 		err = target_open(c->meta.path, &t);
@@ -374,6 +414,8 @@ out:
 	src_file_free(src);
 	free(script);
 	free(sname);
+	for (int i = 0; i < 3; i++)
+		free(texts[i]);
 	return err;
 }
 

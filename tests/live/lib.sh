@@ -29,6 +29,9 @@ PREFIX="t$$_${TEST}"
 WORK=$(mktemp -d "/tmp/tap-live-$TEST.XXXXXX")
 TAP_RUN_DIR=$WORK/run
 export TAP_RUN_DIR
+# flight recorders save crash metadata: keep it in the test's folder
+TAP_CRASH_DIR=$WORK/crash
+export TAP_CRASH_DIR
 BG_PIDS=""
 
 # remove our instances and dynamic events, and only ours
