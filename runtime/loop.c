@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "perf.h"
 #include "runtime.h"
 #include "spill.h"
 #include "tfb.h"
@@ -353,6 +354,20 @@ static bool cpu_peek(struct loop *lp, struct cpu_reader *c)
 	return true;
 }
 
+/* a perf sample comes before every pending record: hand it over */
+static bool dispatch_perf(struct loop *lp, const struct cpu_reader *best,
+			  uint64_t limit)
+{
+	struct perf_sample s;
+
+	if (!perf_source_peek(lp->o.perf, &s) || s.ts > limit ||
+	    (best && best->cur_ts < s.ts))
+		return false;
+	rt_handle_perf(lp->rt, s.probe, s.cpu, s.ts, s.pid, s.tid, s.ip, s.user);
+	perf_source_next(lp->o.perf);
+	return true;
+}
+
 /* hands records to the runtime in timestamp order, up to @limit */
 static void dispatch(struct loop *lp, uint64_t limit)
 {
@@ -366,6 +381,11 @@ static void dispatch(struct loop *lp, uint64_t limit)
 				continue;
 			if (!best || c->cur_ts < best->cur_ts)
 				best = c;
+		}
+		if (lp->o.perf && dispatch_perf(lp, best, limit)) {
+			if (rt_should_stop(lp->rt))
+				return;
+			continue;
 		}
 		if (!best)
 			return;
@@ -412,7 +432,8 @@ static int round_once(struct loop *lp)
 	 * its buffer by the time we read it, so everything up to t0 can be
 	 * merged in order; later records wait for the next round.
 	 */
-	uint64_t t0 = lp->o.clock_mono ? mono_now() : UINT64_MAX;
+	uint64_t t0 = lp->o.clock_mono || (lp->o.perf && !lp->o.instance) ?
+			      mono_now() : UINT64_MAX;
 	int n = fill_all(lp);
 
 	dispatch(lp, t0);
@@ -480,6 +501,12 @@ static void wait_for_work(struct loop *lp, bool hold)
 	for (int i = 0; !hold && i < lp->ncpus && n < (int)(sizeof(fds) / sizeof(fds[0])); i++)
 		if (lp->cpus[i].fd >= 0)
 			fds[n++] = (struct pollfd){ .fd = lp->cpus[i].fd, .events = POLLIN };
+	if (!hold && lp->o.perf) {
+		int pfds[128], np = perf_source_fds(lp->o.perf, pfds, 128);
+
+		for (int i = 0; i < np && n < (int)(sizeof(fds) / sizeof(fds[0])); i++)
+			fds[n++] = (struct pollfd){ .fd = pfds[i], .events = POLLIN };
+	}
 	poll(fds, (nfds_t)n, poll_timeout(lp));
 }
 

@@ -19,6 +19,7 @@ struct loop;
 struct signalfd_siginfo;
 struct tracedat;
 struct spill;
+struct perf_source;
 
 /* What a session adds to the loop. Every hook may be NULL. */
 struct loop_hooks {
@@ -48,6 +49,8 @@ struct loop_opts {
 	struct spill *spill;
 	/* overwrite mode: lost old events are the design, said once */
 	bool overwrite;
+	/* perf_event samples (timer.profile, perf.*), merged in time order */
+	struct perf_source *perf;
 	struct loop_hooks hooks;
 };
 

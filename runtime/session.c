@@ -21,6 +21,7 @@
 
 #include "crashmeta.h"
 #include "loop.h"
+#include "perf.h"
 #include "output.h"
 #include "rotate.h"
 #include "runtime.h"
@@ -67,6 +68,7 @@ struct run {
 	bool have_rot;
 	struct tracedat *td;
 	struct spill *spill;
+	struct perf_source *perf;	/* timer.profile and perf.* probes */
 	int sigfd;
 	sigset_t oldmask;
 	struct sigaction old_int, old_quit;
@@ -489,6 +491,7 @@ static int setup_loop(struct run *r)
 		.raw = r->td,
 		.spill = r->spill,
 		.overwrite = plan->instance.overwrite,
+		.perf = r->perf,
 		.hooks = { .arg = r, .paused = hook_paused, .signal = hook_signal,
 			   .tick = hook_tick },
 	};
@@ -516,6 +519,9 @@ static int setup_runtime(struct run *r, struct diag *d)
 		if (tfb_session_filter_refused(r->tfb, i))
 			rt_filter_refused(r->rt, (int)i);
 	rt_set_clock_offset(r->rt, realtime_offset());
+	err = perf_source_open(r->p, &r->perf, d);
+	if (err)
+		return err;
 	r->sigfd = block_signals(r);
 	if (r->sigfd < 0)
 		return r->sigfd;
@@ -551,6 +557,8 @@ static void teardown(struct run *r, bool destroy)
 	if (r->go_fd > 0)
 		close(r->go_fd);
 	loop_free(r->loop);
+	perf_source_free(r->perf);
+	r->perf = NULL;
 	if (r->td) {
 		/* what the recorder still holds back is lost now */
 		tracedat_close(r->td);
@@ -602,6 +610,7 @@ static void start(struct run *r)
 	char go = 1;
 
 	rt_run_begin(r->rt);
+	perf_source_enable(r->perf, true);
 	/* a flight recorder records already; only its writer's start (the
 	 * first reader) turns tracing on */
 	if (r->tfb && (!r->flight || r->writer))
@@ -619,6 +628,7 @@ static void finish(struct run *r, enum loop_stop why, bool tracing_off)
 	/* stop recording, then hand over what is already recorded */
 	if (r->tfb && tracing_off)
 		tfb_session_tracing(r->tfb, false);
+	perf_source_enable(r->perf, false);
 	if (why != LOOP_STOP_ERROR)
 		loop_drain(r->loop);
 	if (r->td && tracedat_close(r->td))
@@ -626,6 +636,9 @@ static void finish(struct run *r, enum loop_stop why, bool tracing_off)
 	rt_run_end(r->rt);
 	if (r->tfb)
 		loop_report_loss(r->loop);
+	if (perf_source_lost(r->perf))
+		fprintf(r->o->log, "%s: WARNING: %llu perf samples were lost\n", r->o->prog,
+			(unsigned long long)perf_source_lost(r->perf));
 	if (rt_user_read_failures(r->rt))
 		fprintf(r->o->log,
 			"%s: %llu user_string() values could not be read: the process had "

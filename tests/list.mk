@@ -32,6 +32,8 @@ golden_tests = \
 	tests/compile/locals-and-control.tap \
 	tests/compile/optional-point.tap \
 	tests/compile/parms.tap \
+	tests/compile/perf-events.tap \
+	tests/compile/perf-profile.tap \
 	tests/compile/printf-conversions.tap \
 	tests/compile/probe-list.tap \
 	tests/compile/script-args.tap \
@@ -80,6 +82,7 @@ golden_tests = \
 	tests/errors/kprobe-wildcard-limit.tap \
 	tests/errors/missing-binary.tap \
 	tests/errors/missing-symbol.tap \
+	tests/errors/perf-unknown.tap \
 	tests/errors/printf-arg-count.tap \
 	tests/errors/return-outside-function.tap \
 	tests/errors/script-arg-missing.tap \
@@ -131,6 +134,7 @@ live_tests = \
 	tests/live/log-errors.sh \
 	tests/live/log-rotate.sh \
 	tests/live/log-switch-load.sh \
+	tests/live/perf.sh \
 	tests/live/raw.sh \
 	tests/live/rejections.sh \
 	tests/live/sdt.sh \
