@@ -407,6 +407,27 @@ int target_btf(struct target *t, const char *module, const struct btf **out)
 	return kbtf_get(t->btf, module, out);
 }
 
+int target_set_vmlinux_btf(struct target *t, const void *raw, size_t size)
+{
+	struct btf *b;
+	char dir[4096];
+	int err;
+
+	if (!t->btf) {
+		snprintf(dir, sizeof(dir), "%s/btf", t->dir ? t->dir : "/sys/kernel");
+		err = kbtf_open(dir, &t->btf);
+		if (err)
+			return err;
+	}
+	b = btf__new(raw, (uint32_t)size);
+	if (!b)
+		return errno ? -errno : -EINVAL;
+	btf__free(t->btf->vmlinux);
+	t->btf->vmlinux = b;
+	t->btf->vmlinux_err = 0;
+	return 0;
+}
+
 /* --- types ---------------------------------------------------------------- */
 
 static const struct btf_type *type_of(const struct btf *btf, uint32_t id)

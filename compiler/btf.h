@@ -77,6 +77,12 @@ const char *kbtf_path(const struct kbtf *k, const char *module);
 /* The target's function list and BTF, loaded once per target. */
 int target_kfuncs(struct target *t, const struct kfuncs **out);
 int target_btf(struct target *t, const char *module, const struct btf **out);
+/*
+ * Gives @t the kernel's BTF from memory (a crash dump's own copy) instead
+ * of DIR/btf/vmlinux; module BTF still comes from DIR/btf/MODULE. 0 or
+ * -errno; @raw is copied.
+ */
+int target_set_vmlinux_btf(struct target *t, const void *raw, size_t size);
 
 /*
  * The FUNC_PROTO of function @name in @btf: for a module's split BTF only

@@ -88,6 +88,24 @@ const char *target_feature_desc(enum target_feature f)
 	return "an unknown feature";
 }
 
+char *target_features_text(const struct target *t)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < sizeof(feature_names) / sizeof(feature_names[0]); i++)
+		fprintf(f, "%c%s\n", target_has(t, feature_names[i].bit) ? '+' : '-',
+			feature_names[i].name);
+	if (fclose(f)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 /* DIR/features: "+name" adds a feature, "-name" removes it */
 static void apply_feature_overrides(struct target *t, const char *text)
 {

@@ -102,4 +102,11 @@ bool target_has(const struct target *t, enum target_feature f);
 /* What to tell a user whose kernel lacks @f: "kprobe events (CONFIG_...)" */
 const char *target_feature_desc(enum target_feature f);
 
+/*
+ * The features of @t as a DIR/features text ("+kprobe -hist ..."), every
+ * one named, so a saved target keeps what the kernel had even where its
+ * copy of tracefs lacks the files that show it. malloc'd, NULL on ENOMEM.
+ */
+char *target_features_text(const struct target *t);
+
 #endif

@@ -156,7 +156,7 @@ int crash_meta_load(const char *dir, const char *boot_id, struct crash_meta *m)
 	{
 		char path[4096];
 
-		snprintf(path, sizeof(path), "%s/btf", m->path);
+		snprintf(path, sizeof(path), "%s/btf/vmlinux", m->path);
 		m->btf = slurp_bin(path, &len);
 		m->btf_size = len;
 	}

@@ -20,6 +20,7 @@
 #include "compiler.h"
 #include "plan.h"
 #include "session.h"
+#include "target.h"
 
 const char *crashmeta_dir(void)
 {
@@ -153,6 +154,19 @@ static int copy_file(const char *dir, const char *path, const char *as)
 	return err;
 }
 
+static int copy_bin(const char *dir, const char *path, const char *as)
+{
+	size_t len;
+	void *data = slurp_bin(path, &len);
+	int err;
+
+	if (!data)
+		return -errno;
+	err = put(dir, as, data, len);
+	free(data);
+	return err;
+}
+
 /* copies a tracefs file into the bundle */
 static int copy_tracefs(const char *dir, const char *rel, const char *as)
 {
@@ -209,6 +223,23 @@ static char *trimmed(char *s)
 	return s;
 }
 
+/* what the kernel offers, as a saved target's "features": the copy of
+ * tracefs lacks kprobe_events and the other files that show it */
+static int save_features(const char *dir)
+{
+	struct target *t = NULL;
+	char *text;
+	int err = target_open(NULL, &t);
+
+	if (err)
+		return err;
+	text = target_features_text(t);
+	err = text ? put_str(dir, "features", text) : -ENOMEM;
+	free(text);
+	target_free(t);
+	return err;
+}
+
 /*
  * kallsyms and BTF can be read back out of a 6.0+ dump (vmcoreinfo
  * exports the kallsyms tables); older kernels need our copy (~4 MB each).
@@ -248,12 +279,13 @@ static int save_boot(const char *dir)
 	copy_tracefs(dir, "README", "tracefs/README");
 	copy_tracefs(dir, "trace_clock", "tracefs/trace_clock");
 	copy_tracefs(dir, "saved_cmdlines", "tracefs/saved_cmdlines");
+	err |= save_features(dir);
 	if (!dump_has_symbols()) {
 		size_t len;
 		void *btf = slurp_bin("/sys/kernel/btf/vmlinux", &len);
 
 		if (btf)
-			put(dir, "btf", btf, len);
+			put(dir, "btf/vmlinux", btf, len);
 		free(btf);
 		copy_file(dir, "/proc/kallsyms", "kallsyms");
 	}
@@ -277,6 +309,78 @@ static int put_lines(const char *dir, const char *rel, char *const *v, size_t n)
 	return err;
 }
 
+/* "func" or "func [module]", as available_filter_functions has it */
+static void kprobe_function_line(const struct probe_def *d, char *out, size_t size)
+{
+	const char *colon = strchr(d->target, ':');
+
+	if (colon)
+		snprintf(out, size, "%s [%.*s]", colon + 1, (int)(colon - d->target), d->target);
+	else
+		snprintf(out, size, "%s", d->target);
+}
+
+static bool has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, line, n) && (p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/*
+ * The kprobe provider checks that a function can be probed: the saved
+ * target lists the functions the session probes (another session of the
+ * boot adds its own), and the BTF of the modules they are in (the dump
+ * carries the kernel's, not the modules').
+ */
+static int save_kprobe_functions(const char *dir, const struct plan *plan)
+{
+	const char *rel = "tracefs/available_filter_functions";
+	char path[4200], line[512], btf[600];
+	char *old, *text = NULL;
+	size_t len = 0, n;
+	FILE *f;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	old = slurp(path, &n);
+	f = open_memstream(&text, &len);
+	if (!f) {
+		free(old);
+		return -ENOMEM;
+	}
+	fputs(old ? old : "", f);
+	fflush(f);
+	for (size_t i = 0; i < plan->ndefs; i++) {
+		const struct probe_def *d = &plan->defs[i];
+		const char *colon;
+
+		if (d->kind != PROBE_DEF_KPROBE && d->kind != PROBE_DEF_KRETPROBE)
+			continue;
+		kprobe_function_line(d, line, sizeof(line));
+		if (!has_line(text ? text : "", line))
+			fprintf(f, "%s\n", line);
+		fflush(f);
+		colon = strchr(d->target, ':');
+		if (colon) {
+			snprintf(btf, sizeof(btf), "btf/%.*s", (int)(colon - d->target), d->target);
+			snprintf(path, sizeof(path), "/sys/kernel/btf/%.*s",
+				 (int)(colon - d->target), d->target);
+			copy_bin(dir, path, btf);
+		}
+	}
+	if (fclose(f))
+		err = -ENOMEM;
+	if (!err && (!old || strcmp(old, text ? text : "")))
+		err = put(dir, rel, text ? text : "", len);
+	free(old);
+	free(text);
+	return err;
+}
+
 /* what tap-crash needs to compile the session's script again */
 static int save_instance(const char *dir, const struct program *p,
 			 const struct session_opts *o)
@@ -294,6 +398,7 @@ static int save_instance(const char *dir, const struct program *p,
 		snprintf(as, sizeof(as), "tracefs/%s", src);
 		err |= copy_tracefs(dir, src, as);
 	}
+	err |= save_kprobe_functions(dir, plan);
 	snprintf(tfile, sizeof(tfile), "instances/%s/trace_clock", inst);
 	snprintf(rel, sizeof(rel), "instances/%s/trace_clock", inst);
 	err |= copy_tracefs(dir, tfile, rel);

@@ -18,12 +18,12 @@ TESTS += tests/list-current.sh $(golden_tests) $(unit_tests) $(live_tests)
 
 # tests/vm/: tests that boot Debian's kernel under QEMU (doc/vm-tests.md);
 # each skips (77) with the reason when QEMU or the kernel cannot be had
-vm_tests = tests/vm/kprobe.sh
+vm_tests = tests/vm/kprobe.sh tests/vm/crash.sh
 check_PROGRAMS += tests/vm/btf-extract
 tests_vm_btf_extract_SOURCES = tests/vm/btf-extract.c
 tests_vm_btf_extract_CPPFLAGS = $(AM_CPPFLAGS) $(LIBBPF_CFLAGS)
 tests_vm_btf_extract_LDADD = $(LIBBPF_LIBS)
-EXTRA_DIST += tests/vm/vm.sh tests/vm/init tests/vm/snapshot-target.sh \
+EXTRA_DIST += tests/vm/vm.sh tests/vm/kdump.sh tests/vm/init tests/vm/snapshot-target.sh \
 	doc/vm-tests.md doc/kprobes.md \
 	tests/target-btf $(vm_tests)
 TESTS += $(vm_tests)

@@ -16,6 +16,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "btf.h"
 #include "compiler.h"
 #include "decode.h"
 #include "ksyms.h"
@@ -266,6 +267,18 @@ static void json_string(FILE *f, const char *s, size_t n)
 	fputc('"', f);
 }
 
+/* a signed field of SIZE bytes, read as an unsigned number, as a signed one */
+static long long sign_extend(unsigned long long v, int size)
+{
+	int bits = size > 0 && size < 8 ? size * 8 : 64;
+
+	if (bits == 64)
+		return (long long)v;
+	if (v & (1ULL << (bits - 1)))
+		v |= ~0ULL << bits;
+	return (long long)v;
+}
+
 struct json_ctx {
 	struct ctx *c;
 	FILE *f;
@@ -300,7 +313,10 @@ static int json_event(void *arg, int cpu, uint64_t ts, const void *data, int siz
 			unsigned long long v = 0;
 
 			tep_read_number_field(f, data, &v);
-			fprintf(j->f, "%lld", (f->flags & TEP_FIELD_IS_SIGNED) ? (long long)v : (long long)v);
+			if (f->flags & TEP_FIELD_IS_SIGNED)
+				fprintf(j->f, "%lld", sign_extend(v, f->size));
+			else
+				fprintf(j->f, "%llu", v);
 		}
 	}
 	fputs("}\n", j->f);
@@ -359,6 +375,20 @@ static void saved_options(struct ctx *c, const char *inst, struct compile_opts *
 	co->ndefines = nd;
 }
 
+/* kprobes compile against the crashed kernel's BTF: the dump's own (or
+ * the saved copy load_btf() fell back to) */
+static int use_dump_btf(struct ctx *c, struct target *t)
+{
+	uint32_t size = 0;
+	const void *raw = btf__raw_data(c->btf, &size);
+	int err = raw ? target_set_vmlinux_btf(t, raw, size) : -ENOMEM;
+
+	if (err)
+		fprintf(stderr, "tap-crash: cannot use the crashed kernel's BTF: %s\n",
+			strerror(-err));
+	return err;
+}
+
 static int run_handlers(struct ctx *c, struct crash_instance *in, FILE *f)
 {
 	char *script = crash_meta_instance_file(&c->meta, in->name, "script.tap");
@@ -386,6 +416,8 @@ static int run_handlers(struct ctx *c, struct crash_instance *in, FILE *f)
 	err = src_file_from_string(sname ? sname : "script.tap", script, strlen(script), &src);
 	if (!err)
 		err = target_open(c->meta.path, &t);
+	if (!err)
+		err = use_dump_btf(c, t);
 	if (err)
 		goto out;
 	diag_init(&d, src);

@@ -10,10 +10,13 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "btf.h"
 #include "check.h"
+#include "target.h"
 
 /* the type ids the tests need */
 static struct {
@@ -328,6 +331,60 @@ static void test_files(struct btf *b, const char *dir)
 	btf__free(mod);
 }
 
+/*
+ * A crash bundle as a compile target: its features file says what the
+ * kernel had, and vmlinux BTF comes from memory (the dump's) while a
+ * module's stays a file, split on top of it.
+ */
+static void test_saved_target(struct btf *b, const char *dir)
+{
+	struct btf *mod = btf__new_empty_split(b);
+	struct target *t = NULL, *again = NULL;
+	const struct btf *got = NULL;
+	char sub[4096], path[4200], *text;
+	const void *data;
+	uint32_t size;
+	int proto;
+
+	proto = btf__add_func_proto(mod, ids.s32);
+	btf__add_func(mod, "mod_fn", BTF_FUNC_STATIC, proto);
+	snprintf(sub, sizeof(sub), "%s/saved", dir);
+	CHECK(mkdir(sub, 0700) == 0);
+	snprintf(path, sizeof(path), "%s/btf", sub);
+	CHECK(mkdir(path, 0700) == 0);
+	CHECK(write_file(sub, "release", "6.1.0-test\n", 11));
+	CHECK(write_file(sub, "features", "+kprobe -uprobe\n", 16));
+	data = btf__raw_data(mod, &size);
+	CHECK(write_file(sub, "btf/mymod", data, size));
+	CHECK(target_open(sub, &t) == 0);
+	if (!t)
+		return;
+	CHECK(target_has(t, TF_KPROBE) && !target_has(t, TF_UPROBE));
+	text = target_features_text(t);
+	CHECK(text && strstr(text, "+kprobe\n") && strstr(text, "-uprobe\n") &&
+	      strstr(text, "-hist\n"));
+	/* every feature named: the text alone gives the same target */
+	CHECK(text && write_file(sub, "features", text, strlen(text)));
+	CHECK(target_open(sub, &again) == 0);
+	CHECK(again && again->features == t->features);
+	target_free(again);
+	free(text);
+	/* no btf/vmlinux in the directory: from memory */
+	CHECK(target_btf(t, NULL, &got) != 0);
+	data = btf__raw_data(b, &size);
+	CHECK(target_set_vmlinux_btf(t, data, size) == 0);
+	CHECK(target_btf(t, NULL, &got) == 0 && got && kbtf_func_proto(got, "f"));
+	CHECK(target_btf(t, "mymod", &got) == 0 && got &&
+	      kbtf_func_proto(got, "mod_fn") == (uint32_t)proto);
+	target_free(t);
+	btf__free(mod);
+	for (const char *n = "btf/mymod\0btf\0features\0release\0"; *n; n += strlen(n) + 1) {
+		snprintf(path, sizeof(path), "%s/%s", sub, n);
+		remove(path);
+	}
+	rmdir(sub);
+}
+
 static int count_cb(const struct kfunc *f, void *arg)
 {
 	(void)f;
@@ -395,6 +452,7 @@ int main(void)
 	test_names(b);
 	test_files(b, dir);
 	test_kfuncs(dir);
+	test_saved_target(b, dir);
 	btf__free(b);
 	for (const char *n = "vmlinux\0mymod\0aff\0kallsyms\0bl\0"; *n; n += strlen(n) + 1) {
 		char p[4096];

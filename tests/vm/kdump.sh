@@ -7,12 +7,16 @@
 #                     and KDUMP_LIBS (a directory for LD_LIBRARY_PATH)
 KDUMP_PACKAGES="kexec-tools libxenmisc4.17 libxencall1 libxendevicemodel1
 	libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxenhypfs1
-	libxenstore4 libxentoollog1 libyajl2"
+	libxenstore4 libxentoolcore1 libxentoollog1 libyajl2"
 
 kdump_prepare() {
 	ver=$(apt-cache show --no-all-versions kexec-tools 2>/dev/null |
 		sed -n 's/^Version: //p' | head -n 1)
-	KDUMP_ROOT=$VM_CACHE/kexec-tools_${ver:-cached}/root
+	# no ':' of the epoch in the path: it would split LD_LIBRARY_PATH
+	# no ':' of the epoch in the path: it would split LD_LIBRARY_PATH; the
+	# package list is part of the key, so a longer one fetches again
+	key=$(echo "$KDUMP_PACKAGES" | sha256sum | cut -c1-8)
+	KDUMP_ROOT=$VM_CACHE/kexec-tools_$(echo "${ver:-cached}" | tr : _)_$key/root
 	if [ ! -f "$KDUMP_ROOT/../done" ]; then
 		[ -n "$ver" ] || return 1
 		mkdir -p "$KDUMP_ROOT" || return 1
