@@ -40,10 +40,23 @@ live_cleanup() {
 		kill -9 "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
+	# a flight recorder's writer is not our child: wait until it is gone,
+	# or its open buffers keep the instance busy
+	n=0
+	for p in $BG_PIDS; do
+		while kill -0 "$p" 2>/dev/null && [ $n -lt 50 ]; do
+			n=$((n + 1))
+			sleep 0.1
+		done
+	done
 	for d in "$TRACEFS"/instances/tap_"$PREFIX"*; do
 		[ -d "$d" ] || continue
 		echo 0 >"$d/tracing_on" 2>/dev/null
-		rmdir "$d" 2>/dev/null
+		n=0
+		while ! rmdir "$d" 2>/dev/null && [ $n -lt 20 ]; do
+			n=$((n + 1))
+			sleep 0.1
+		done
 	done
 	for f in dynamic_events uprobe_events; do
 		[ -f "$TRACEFS/$f" ] || continue
@@ -52,7 +65,12 @@ live_cleanup() {
 				echo "$ev" >>"$TRACEFS/$f" 2>/dev/null
 			done
 	done
-	rm -rf "$WORK"
+	# TAP_TEST_KEEP=1: the folder stays for a look (its instances go)
+	if [ "${TAP_TEST_KEEP:-}" = 1 ]; then
+		echo "kept $WORK" >&2
+	else
+		rm -rf "$WORK"
+	fi
 }
 trap live_cleanup EXIT
 trap 'exit 1' INT TERM
