@@ -3,9 +3,11 @@
 
 #include <event-parse.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define TASK_BUCKETS 4096
 
@@ -15,10 +17,23 @@ struct task_node {
 	bool tgid_unsure;	/* from a fork event, which does not say */
 };
 
+/* the kernel's saved_tgids, read whole; a lookup that misses reads it
+ * again, but not more often than TGIDS_REREAD_NS: the file lists every
+ * task the kernel saw, and a fork-heavy machine would have us read it
+ * for every new task */
+#define TGIDS_REREAD_NS 100000000ull
+
+struct tgid_map {
+	int *tid, *tgid;	/* sorted by tid */
+	size_t n;
+	uint64_t read_at;	/* CLOCK_MONOTONIC ns, 0: never */
+};
+
 struct task_cache {
 	struct task_node *buckets[TASK_BUCKETS];
 	struct tep_handle *tep;
 	size_t count;
+	struct tgid_map tgids;
 };
 
 struct task_cache *task_cache_alloc(void)
@@ -40,6 +55,8 @@ void task_cache_free(struct task_cache *tc)
 			n = next;
 		}
 	}
+	free(tc->tgids.tid);
+	free(tc->tgids.tgid);
 	free(tc);
 }
 
@@ -107,29 +124,92 @@ static bool read_proc(int tid, struct task_info *ti)
 	return true;
 }
 
-/* the kernel's tid -> tgid map (an instance with options/record-tgid) */
-static int saved_tgid(int tid)
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* the kernel lists saved_tgids by pid: sorted already */
+static void read_tgid_map(struct tgid_map *m)
 {
 	const char *dir = getenv("TAP_TRACEFS");
 	char path[512], line[64];
-	int pid, tgid, found = 0;
+	size_t cap = m->n > 64 ? m->n : 64, n = 0;
+	int *tid = malloc(cap * sizeof(int)), *tgid = malloc(cap * sizeof(int));
+	int a, b;
 	FILE *f;
 
+	m->read_at = mono_ns();
 	snprintf(path, sizeof(path), "%s/saved_tgids", dir && *dir ? dir : "/sys/kernel/tracing");
 	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (!found && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%d %d", &pid, &tgid) == 2 && pid == tid)
-			found = tgid;
+	if (!f || !tid || !tgid)
+		goto fail;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%d %d", &a, &b) != 2)
+			continue;
+		if (n == cap) {
+			int *t1 = realloc(tid, cap * 2 * sizeof(int));
+			int *t2 = t1 ? realloc(tgid, cap * 2 * sizeof(int)) : NULL;
+
+			if (t1)
+				tid = t1;
+			if (!t2)
+				goto fail;
+			tgid = t2;
+			cap *= 2;
+		}
+		tid[n] = a;
+		tgid[n++] = b;
+	}
 	fclose(f);
-	return found;
+	free(m->tid);
+	free(m->tgid);
+	m->tid = tid;
+	m->tgid = tgid;
+	m->n = n;
+	return;
+fail:
+	if (f)
+		fclose(f);
+	free(tid);
+	free(tgid);
+}
+
+static int find_tgid(const struct tgid_map *m, int tid)
+{
+	size_t lo = 0, hi = m->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->tid[mid] == tid)
+			return m->tgid[mid];
+		if (m->tid[mid] < tid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* the kernel's tid -> tgid map (an instance with options/record-tgid) */
+static int saved_tgid(struct task_cache *tc, int tid)
+{
+	int tgid = find_tgid(&tc->tgids, tid);
+
+	if (tgid > 0 || mono_ns() - tc->tgids.read_at < TGIDS_REREAD_NS)
+		return tgid;
+	read_tgid_map(&tc->tgids);
+	return find_tgid(&tc->tgids, tid);
 }
 
 static void fill_from_kernel(struct task_cache *tc, struct task_info *ti)
 {
 	const char *comm = tc->tep ? tep_data_comm_from_pid(tc->tep, ti->tid) : NULL;
-	int tgid = saved_tgid(ti->tid);
+	int tgid = saved_tgid(tc, ti->tid);
 
 	snprintf(ti->comm, sizeof(ti->comm), "%s", comm ? comm : "<...>");
 	if (tgid > 0)
@@ -143,7 +223,7 @@ const struct task_info *task_lookup(struct task_cache *tc, int tid)
 
 	if (n && n->tgid_unsure) {
 		/* a new task: a thread if the kernel saw it under another id */
-		int tgid = saved_tgid(tid);
+		int tgid = saved_tgid(tc, tid);
 
 		if (tgid > 0)
 			n->info.tgid = tgid;
