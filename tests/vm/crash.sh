@@ -8,7 +8,8 @@
 # (makedumpfile -c) and as ELF (-E). On the host, tap-crash must
 #  - list both sessions with their scripts;
 #  - give, for the stopped session, exactly the events of its saved
-#    `trace` (cpu, microsecond time, event name), in both dump formats;
+#    `trace` (cpu, microsecond time, event name, fields), in both dump
+#    formats;
 #  - give, for the session still tracing at the panic, the events it
 #    saved in a pause, then on each CPU only later ones;
 #  - write a trace.dat that trace-cmd report reads, with the same count;
@@ -228,7 +229,17 @@ fi
 sed -n 's/.*"event":"sched:sched_switch".*"prev_comm":"\([^"]*\)","prev_pid":\([0-9-]*\),.*"next_comm":"\([^"]*\)","next_pid":\([0-9-]*\),.*/ev sw \1 \2 \3 \4/p
 	/"event":"sched:/d; s/.*"dfd":\([0-9-]*\),"filename":"\([^"]*\)".*/ev open \1 \2/p' \
 	"$out/dump.c.a.json" >"$out/a.txt.want"
-if [ "$(wc -l <"$out/a.txt.want")" = "$na" ] && cmp -s "$out/a.txt.want" "$out/a.txt"; then
+# and what the saved trace file says of the same fields
+sed -n 's/.* sched_switch: prev_comm=\(.*\) prev_pid=\([0-9]*\) .* next_comm=\(.*\) next_pid=\([0-9]*\) .*/ev sw \1 \2 \3 \4/p
+	s/.* do_sys_openat2_[0-9]*: .* dfd=\([0-9-]*\) filename="\(.*\)"$/ev open \1 \2/p' \
+	"$share/out/a.ref" >"$out/a.ref.fields"
+if [ "$(wc -l <"$out/a.txt.want")" = "$na" ] && cmp -s "$out/a.ref.fields" "$out/a.txt.want"; then
+	echo "PASS: the recovered fields of all $na events are those of the trace file"
+else
+	fail "the recovered fields differ from the trace file's:"
+	diff "$out/a.ref.fields" "$out/a.txt.want" | head -n 20
+fi
+if cmp -s "$out/a.txt.want" "$out/a.txt"; then
 	echo "PASS: the session's handlers ran over its $na recovered events"
 else
 	fail "the handlers' text differs from the recovered fields:"
