@@ -13,7 +13,13 @@
 
 #include "tfb.h"
 
-#define PERF_DATA_PAGES 16	/* a power of two */
+/*
+ * Data pages per ring: a power of two, the instance's per-CPU size (-s)
+ * rounded down, at least PERF_MIN_PAGES. A system-wide sampler sees every
+ * process's events, and a small ring overflows while a loaded machine
+ * keeps the reader from running.
+ */
+#define PERF_MIN_PAGES 16
 
 struct perf_ring {
 	int fd;
@@ -30,9 +36,19 @@ struct perf_source {
 	struct perf_ring *rings;
 	size_t n;
 	size_t page;
+	size_t data_pages;
 	uint64_t lost;
 	struct perf_ring *taken;	/* the ring perf_source_peek() chose */
 };
+
+static size_t ring_pages(size_t bytes, size_t page)
+{
+	size_t n = PERF_MIN_PAGES;
+
+	while (n * 2 * page <= bytes)
+		n *= 2;
+	return n;
+}
 
 static long perf_event_open(struct perf_event_attr *attr, int cpu)
 {
@@ -57,7 +73,7 @@ static int open_ring(struct perf_source *ps, const struct dprobe *dp, int probe,
 		.wakeup_events = 1,
 	};
 	struct perf_ring *r = &ps->rings[ps->n];
-	size_t len = (1 + PERF_DATA_PAGES) * ps->page;
+	size_t len = (1 + ps->data_pages) * ps->page;
 	long fd = perf_event_open(&attr, cpu);
 	void *map;
 
@@ -83,7 +99,7 @@ static int open_ring(struct perf_source *ps, const struct dprobe *dp, int probe,
 	r->cpu = cpu;
 	r->meta = map;
 	r->data = (unsigned char *)map + ps->page;
-	r->size = PERF_DATA_PAGES * ps->page;
+	r->size = ps->data_pages * ps->page;
 	ps->n++;
 	return 0;
 }
@@ -104,6 +120,7 @@ int perf_source_open(const struct program *p, struct perf_source **out,
 	if (!ps)
 		return -ENOMEM;
 	ps->page = (size_t)sysconf(_SC_PAGESIZE);
+	ps->data_pages = ring_pages((size_t)p->plan->instance.buffer_kb * 1024, ps->page);
 	ps->rings = calloc(nperf * (size_t)ncpus, sizeof(*ps->rings));
 	if (!ps->rings) {
 		free(ps);
@@ -134,7 +151,7 @@ void perf_source_free(struct perf_source *ps)
 	if (!ps)
 		return;
 	for (size_t i = 0; i < ps->n; i++) {
-		munmap(ps->rings[i].meta, (1 + PERF_DATA_PAGES) * ps->page);
+		munmap(ps->rings[i].meta, (1 + ps->data_pages) * ps->page);
 		close(ps->rings[i].fd);
 	}
 	free(ps->rings);

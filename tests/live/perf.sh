@@ -46,7 +46,7 @@ TAP
 	fail "tapc failed: $(cat "$WORK/err")"
 grep -q '^top busy_spin$' "$WORK/out" || fail "busy_spin is not the top function: $(cat "$WORK/out")"
 faults=$(sed -n 's/^faults //p' "$WORK/out")
-[ "${faults:-0}" -ge 1000 ] || fail "only ${faults:-0} page faults sampled"
+[ "${faults:-0}" -ge 1000 ] || fail "only ${faults:-0} page faults sampled: $(cat "$WORK/err")"
 expect_eq "tracepoint beside perf" "$(sed -n 's/^exit //p' "$WORK/out")" 1
 
 # hardware counters: a VM often has none; then the error says so
