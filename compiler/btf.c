@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fileio.h"
 #include "target.h"
 
 /* --- kernel functions -------------------------------------------------- */
@@ -28,23 +29,18 @@ struct kfuncs {
 	size_t nbl;
 };
 
+/* an empty list is no list: the caller falls back to the next source */
 static char *slurp(const char *path)
 {
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	size_t n;
+	char *text = file_read_text(path, &n);
 
-	if (!f)
-		return NULL;
-	n = getdelim(&buf, &cap, '\0', f);
-	fclose(f);
-	if (n < 0) {
-		free(buf);
+	if (text && !n) {
+		free(text);
 		errno = ENOENT;
 		return NULL;
 	}
-	return buf;
+	return text;
 }
 
 static int kfunc_cmp(const void *a, const void *b)

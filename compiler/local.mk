@@ -16,5 +16,5 @@ compiler_libcompiler_a_SOURCES += compiler/sdt.c compiler/sdt.h \
 	compiler/provider_sdt.c
 compiler_libcompiler_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBELF_CFLAGS) $(LIBDW_CFLAGS) \
 	$(LIBBPF_CFLAGS)
-COMPILER_LIBS = compiler/libcompiler.a lang/liblang.a $(LIBDW_LIBS) $(LIBELF_LIBS) \
+COMPILER_LIBS = compiler/libcompiler.a lang/liblang.a $(UTIL_LIBS) $(LIBDW_LIBS) $(LIBELF_LIBS) \
 	$(LIBBPF_LIBS)

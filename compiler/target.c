@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "target.h"
 #include "btf.h"
+#include "fileio.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -13,24 +14,6 @@
 #include <sys/utsname.h>
 
 #define TRACEFS_DEFAULT "/sys/kernel/tracing"
-
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	if (!f)
-		return NULL;
-	n = getdelim(&buf, &cap, '\0', f);
-	fclose(f);
-	if (n < 0) {
-		free(buf);
-		return strdup("");
-	}
-	return buf;
-}
 
 static bool path_exists(const char *dir, const char *name)
 {
@@ -143,12 +126,12 @@ static void detect_features(struct target *t)
 	if (path_exists(t->tracefs, "events/syscalls"))
 		t->features |= TF_SYSCALLS;
 	snprintf(path, sizeof(path), "%s/README", t->tracefs);
-	text = read_file(path);
+	text = file_read_text(path, NULL);
 	if (text)
 		t->features |= features_from_readme(text);
 	free(text);
 	snprintf(path, sizeof(path), "%s/trace_clock", t->tracefs);
-	text = read_file(path);
+	text = file_read_text(path, NULL);
 	if (text && strstr(text, " mono ") )
 		t->features |= TF_CLOCK_MONO;
 	free(text);
@@ -175,7 +158,7 @@ static int target_open_dir(struct target *t, const char *dir)
 	snprintf(path, sizeof(path), "%s/tracefs", dir);
 	t->tracefs = strdup(path);
 	snprintf(path, sizeof(path), "%s/release", dir);
-	t->release = trim(read_file(path));
+	t->release = trim(file_read_text(path, NULL));
 	if (!t->dir || !t->tracefs)
 		return -ENOMEM;
 	if (!t->release)
@@ -183,7 +166,7 @@ static int target_open_dir(struct target *t, const char *dir)
 	t->arch = strdup("x86_64");
 	detect_features(t);
 	snprintf(path, sizeof(path), "%s/features", dir);
-	text = read_file(path);
+	text = file_read_text(path, NULL);
 	if (text)
 		apply_feature_overrides(t, text);
 	free(text);
@@ -368,7 +351,7 @@ int target_event_format(struct target *t, const char *system,
 	}
 	snprintf(path, sizeof(path), "%s/events/%s/%s/format", t->tracefs,
 		 system, name);
-	text = read_file(path);
+	text = file_read_text(path, NULL);
 	if (!text)
 		return errno == ENOENT || errno == ENOTDIR ? -ENOENT : -errno;
 	err = -ENOMEM;

@@ -14,65 +14,11 @@
 #include <unistd.h>
 
 #include "crashmeta.h"
+#include "fileio.h"
 
 const char *crash_meta_dir(void)
 {
 	return crashmeta_dir();
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	if (!f)
-		return NULL;
-	n = getdelim(&buf, &cap, '\0', f);
-	fclose(f);
-	if (n < 0) {
-		free(buf);
-		buf = strdup("");
-		n = 0;
-	}
-	if (len)
-		*len = (size_t)n;
-	return buf;
-}
-
-/* binary-safe read (kernel notes, BTF) */
-static void *slurp_bin(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t cap = 1 << 16, n = 0;
-	char *buf;
-
-	if (fd < 0)
-		return NULL;
-	buf = malloc(cap);
-	while (buf) {
-		ssize_t r;
-
-		if (n == cap) {
-			char *bigger = realloc(buf, cap * 2);
-
-			if (!bigger) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = bigger;
-			cap *= 2;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	*len = n;
-	return buf;
 }
 
 static char *trimmed(char *s)
@@ -125,7 +71,7 @@ static char *load_file(const struct crash_meta *m, const char *rel, size_t *len)
 	char path[4096];
 
 	snprintf(path, sizeof(path), "%s/%s", m->path, rel);
-	return slurp(path, len);
+	return file_read_text(path, len);
 }
 
 int crash_meta_load(const char *dir, const char *boot_id, struct crash_meta *m)
@@ -157,7 +103,7 @@ int crash_meta_load(const char *dir, const char *boot_id, struct crash_meta *m)
 		char path[4096];
 
 		snprintf(path, sizeof(path), "%s/btf/vmlinux", m->path);
-		m->btf = slurp_bin(path, &len);
+		m->btf = file_read_bin(path, &len);
 		m->btf_size = len;
 	}
 	return 0;
@@ -210,7 +156,7 @@ static int load_formats(const struct crash_meta *m, struct tep_handle *tep)
 			if (e->d_name[0] == '.')
 				continue;
 			snprintf(path, sizeof(path), "%s/%s/format", sysdir, e->d_name);
-			fmt = slurp(path, &len);
+			fmt = file_read_text(path, &len);
 			if (fmt)
 				tep_parse_event(tep, fmt, len, s->d_name);
 			free(fmt);

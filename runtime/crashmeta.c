@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "compiler.h"
+#include "fileio.h"
 #include "plan.h"
 #include "session.h"
 #include "target.h"
@@ -36,104 +37,24 @@ static const char *tracing_dir(void)
 	return env && *env ? env : "/sys/kernel/tracing";
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	if (!f)
-		return NULL;
-	n = getdelim(&buf, &cap, '\0', f);
-	fclose(f);
-	if (n < 0) {
-		free(buf);
-		buf = strdup("");
-		n = 0;
-	}
-	if (len)
-		*len = (size_t)n;
-	return buf;
-}
-
-/* binary-safe read (kernel notes, BTF) */
-static void *slurp_bin(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t cap = 1 << 16, n = 0;
-	char *buf;
-
-	if (fd < 0)
-		return NULL;
-	buf = malloc(cap);
-	while (buf) {
-		ssize_t r;
-
-		if (n == cap) {
-			char *bigger = realloc(buf, cap * 2);
-
-			if (!bigger) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = bigger;
-			cap *= 2;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	*len = n;
-	return buf;
-}
-
-static int mkdirs(const char *path)
-{
-	char tmp[4096];
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	return mkdir(tmp, 0755) && errno != EEXIST ? -errno : 0;
-}
-
 /* writes via a temporary file and rename, so a crash mid-save leaves the
  * previous copy whole */
 static int put(const char *dir, const char *rel, const void *data, size_t len)
 {
-	char path[4096], tmp[4200];
-	FILE *f;
+	char path[4096];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
 	if (strrchr(rel, '/')) {
 		char sub[4096];
+		int err;
 
 		snprintf(sub, sizeof(sub), "%s", path);
 		*strrchr(sub, '/') = '\0';
-		if (mkdirs(sub))
-			return -errno;
+		err = file_mkdirs(sub);
+		if (err)
+			return err;
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	if (len && fwrite(data, 1, len, f) != len) {
-		fclose(f);
-		return -EIO;
-	}
-	if (fflush(f) || fsync(fileno(f)) || fclose(f))
-		return -EIO;
-	return rename(tmp, path) ? -errno : 0;
+	return file_write_atomic(path, data, len);
 }
 
 static int put_str(const char *dir, const char *rel, const char *s)
@@ -144,7 +65,7 @@ static int put_str(const char *dir, const char *rel, const char *s)
 static int copy_file(const char *dir, const char *path, const char *as)
 {
 	size_t len;
-	char *text = slurp(path, &len);
+	char *text = file_read_text(path, &len);
 	int err;
 
 	if (!text)
@@ -157,7 +78,7 @@ static int copy_file(const char *dir, const char *path, const char *as)
 static int copy_bin(const char *dir, const char *path, const char *as)
 {
 	size_t len;
-	void *data = slurp_bin(path, &len);
+	void *data = file_read_bin(path, &len);
 	int err;
 
 	if (!data)
@@ -209,7 +130,7 @@ char *crashmeta_build_id_from_notes(const void *notes, size_t len)
 char *crashmeta_live_build_id(void)
 {
 	size_t len = 0;
-	void *notes = slurp_bin("/sys/kernel/notes", &len);
+	void *notes = file_read_bin("/sys/kernel/notes", &len);
 	char *id = notes ? crashmeta_build_id_from_notes(notes, len) : NULL;
 
 	free(notes);
@@ -282,7 +203,7 @@ static int save_boot(const char *dir)
 	err |= save_features(dir);
 	if (!dump_has_symbols()) {
 		size_t len;
-		void *btf = slurp_bin("/sys/kernel/btf/vmlinux", &len);
+		void *btf = file_read_bin("/sys/kernel/btf/vmlinux", &len);
 
 		if (btf)
 			put(dir, "btf/vmlinux", btf, len);
@@ -346,7 +267,7 @@ static int save_kprobe_functions(const char *dir, const struct plan *plan)
 	int err = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	old = slurp(path, &n);
+	old = file_read_text(path, &n);
 	f = open_memstream(&text, &len);
 	if (!f) {
 		free(old);
@@ -427,7 +348,7 @@ int crashmeta_save(const char *dir, const struct program *p,
 {
 	char path[4096];
 	size_t len;
-	char *boot = trimmed(slurp("/proc/sys/kernel/random/boot_id", &len));
+	char *boot = trimmed(file_read_text("/proc/sys/kernel/random/boot_id", &len));
 	int err;
 
 	if (!boot || !p->plan->instance.name) {
@@ -435,7 +356,7 @@ int crashmeta_save(const char *dir, const struct program *p,
 		return -ENOENT;
 	}
 	snprintf(path, sizeof(path), "%s/%s", dir, boot);
-	err = mkdirs(path);
+	err = file_mkdirs(path);
 	if (!err)
 		err = put_str(path, "boot_id", boot);
 	if (!err)

@@ -12,4 +12,4 @@ runtime_libruntime_a_SOURCES = runtime/runtime.h runtime/rt.h runtime/rt.c \
 	runtime/symbolize.c runtime/symbolize.h runtime/crashmeta.c \
 	runtime/crashmeta.h
 runtime_libruntime_a_CPPFLAGS = $(AM_CPPFLAGS) $(TRACEEVENT_CFLAGS) $(LIBELF_CFLAGS)
-RUNTIME_LIBS = runtime/libruntime.a
+RUNTIME_LIBS = runtime/libruntime.a $(UTIL_LIBS)

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "format.h"
 #include "rotate.h"
 #include "tfb.h"
@@ -68,26 +69,11 @@ static int put_u64(struct strbuf *sb, uint64_t v)
 static char *read_src(const char *root, const char *rel, size_t *len)
 {
 	char path[4096];
-	FILE *f;
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t n;
 
 	if (!root)
 		return tfb_read_file(rel, len);
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	n = getdelim(&buf, &cap, '\0', f);
-	fclose(f);
-	if (n < 0) {
-		free(buf);
-		buf = strdup("");
-		n = 0;
-	}
-	*len = (size_t)n;
-	return buf;
+	return file_read_text(path, len);
 }
 
 /* "name\0", u64 size, the tracefs file */

@@ -38,3 +38,6 @@ unit_tests += tests/unit/test-json
 tests_unit_test_json_SOURCES = tests/unit/test-json.c tests/unit/check.h
 tests_unit_test_json_CPPFLAGS = $(AM_CPPFLAGS) $(TRACEEVENT_CFLAGS)
 tests_unit_test_json_LDADD = $(RUNTIME_LIBS) $(COMPILER_LIBS) $(TRACEEVENT_LIBS)
+unit_tests += tests/unit/test-fileio
+tests_unit_test_fileio_SOURCES = tests/unit/test-fileio.c tests/unit/check.h
+tests_unit_test_fileio_LDADD = $(UTIL_LIBS)
