@@ -42,6 +42,9 @@ static const struct builtin builtins[] = {
 	{ "abs", BI_ABS, L, 1, 1, { L }, 0 },
 	{ "min", BI_MIN, L, 2, 2, { L, L }, 0 },
 	{ "max", BI_MAX, L, 2, 2, { L, L }, 0 },
+	{ "printd", BI_PRINTD, V, 2, -1, { S }, BF_VARIADIC },
+	{ "printdln", BI_PRINTDLN, V, 2, -1, { S }, BF_VARIADIC },
+	{ "sprintd", BI_SPRINTD, S, 2, -1, { S }, BF_VARIADIC },
 };
 
 const struct builtin *builtin_find(const char *name)
@@ -56,4 +59,23 @@ void builtin_names(void (*add)(void *arg, const char *name), void *arg)
 {
 	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
 		add(arg, builtins[i].name);
+}
+
+enum at_op at_op_find(const char *name)
+{
+	static const struct {
+		const char *name;
+		enum at_op op;
+	} ops[] = {
+		{ "@count", AT_COUNT }, { "@sum", AT_SUM }, { "@min", AT_MIN },
+		{ "@max", AT_MAX }, { "@avg", AT_AVG },
+		{ "@variance", AT_VARIANCE }, { "@hist_log", AT_HIST_LOG },
+		{ "@hist_linear", AT_HIST_LINEAR }, { "@defined", AT_DEFINED },
+		{ "@entry", AT_ENTRY }, { "@cast", AT_CAST }, { "@var", AT_VAR },
+	};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!strcmp(ops[i].name, name))
+			return ops[i].op;
+	return AT_UNKNOWN;
 }

@@ -29,6 +29,8 @@ struct symbol {
 	int slot;	/* global index, or local slot in its frame */
 	bool assigned, read;
 	bool is_array_known;	/* nkeys decided (from a use or the decl) */
+	struct ast *linear_hist;	/* the first @hist_linear of these statistics */
+	int64_t hist_lo, hist_hi, hist_step;	/* and its shape */
 	/* functions */
 	struct symbol **params;
 	int nparams;
