@@ -53,22 +53,29 @@ struct sv scratch_copy(struct scratch *s, struct sv v);
 #define HIST_LOG_BUCKETS 128	/* 64 negative, 0, 63 positive powers of two */
 
 struct stats {
-	int64_t count, sum, min, max;
-	double sum_sq_dev;	/* Welford's M2, for @variance */
-	double mean;
+	int64_t count, sum, min, max;	/* sum wraps, as SystemTap's does */
+	__int128 vsum, vsumsq;	/* exact sums, kept only for @variance */
 	uint64_t *log;	/* HIST_LOG_BUCKETS counters, or NULL */
 	uint64_t *linear;	/* (high - low) / step + 3 counters, or NULL */
 };
 
-/* how a statistics global collects histograms (from its @hist_* uses) */
+/* what a statistics global collects besides count, sum, min and max,
+ * decided by the compiler from the @-operators the script uses */
 struct stats_shape {
 	bool log;
 	bool linear;
+	bool variance;
 	int64_t lo, hi, step;
 };
 
 void stats_add(struct stats *s, const struct stats_shape *shape, int64_t v);
 void stats_release(struct stats *s);
+/*
+ * The sample variance (n - 1 in the divisor), rounded towards zero: exact
+ * while the sums fit in 128 bits, else in long double. -1 for fewer than
+ * two values, as SystemTap gives.
+ */
+int64_t stats_variance(const struct stats *s);
 int hist_log_bucket(int64_t v);
 int64_t hist_log_bucket_value(int b);
 size_t hist_linear_nbuckets(const struct stats_shape *shape);
