@@ -59,7 +59,29 @@ golden_tests = \
 	tests/errors/unknown-variable.tap \
 	tests/errors/unterminated-string.tap \
 	tests/errors/uprobe-arg-at-return.tap \
-	tests/errors/wrong-context-type.tap
+	tests/errors/wrong-context-type.tap \
+	tests/run/arrays-keys.tap \
+	tests/run/elision-0.tap \
+	tests/run/elision-1.tap \
+	tests/run/elision-default.tap \
+	tests/run/elision-none.tap \
+	tests/run/error-array-overflow.tap \
+	tests/run/error-division.tap \
+	tests/run/error-empty-aggregate.tap \
+	tests/run/error-maxaction.tap \
+	tests/run/error-maxmapentries.tap \
+	tests/run/error-maxnesting.tap \
+	tests/run/error-modulo.tap \
+	tests/run/foreach-sort.tap \
+	tests/run/functions.tap \
+	tests/run/hist-linear-overunder.tap \
+	tests/run/hist-linear.tap \
+	tests/run/hist-log-full.tap \
+	tests/run/stats-ops.tap \
+	tests/run/string-limits.tap \
+	tests/run/strings.tap \
+	tests/run/try-catch.tap \
+	tests/run/wrap-arrays.tap
 live_tests = \
 	tests/live/command.sh \
 	tests/live/concurrent.sh \

@@ -2,6 +2,10 @@
 # Runs one golden test of the compiler (automake's log compiler for .tap):
 #   tests/compile/NAME.tap -> NAME.expect   the plan, tapc -p2 (exit 0)
 #   tests/errors/NAME.tap  -> NAME.err      the diagnostics on stderr (exit 1)
+#   tests/run/NAME.tap     -> NAME.out      what running it prints: stdout,
+#                             then "--- stderr" and stderr when there is any
+#                             (scripts of begin/end/error probes only: they
+#                             need no kernel, no root)
 # Both compile for the saved target in tests/target, so they give the same
 # bytes on any machine. A "# args: ..." line in the script adds tapc
 # options, "# script-args: ..." arguments after the script. UPDATE_GOLDEN=1 rewrites the expected file; review it with git diff.
@@ -31,6 +35,19 @@ errors)
 	# shellcheck disable=SC2086
 	NO_COLOR=1 "$TAPC" -p2 --target "$target" $args "$name.tap" $sargs >/dev/null 2>"$out"
 	rc=$?
+	;;
+run)
+	expect=$name.out
+	want=$(sed -n 's/^# status: //p' "$name.tap" | head -n 1)
+	want=${want:-0}
+	# shellcheck disable=SC2086
+	NO_COLOR=1 "$TAPC" $args "$name.tap" $sargs >"$out" 2>"$out.err"
+	rc=$?
+	if [ -s "$out.err" ]; then
+		echo "--- stderr" >>"$out"
+		cat "$out.err" >>"$out"
+	fi
+	rm -f "$out.err"
 	;;
 *)
 	echo "unknown golden test kind '$kind'" >&2
