@@ -202,12 +202,16 @@ static void array_keys(struct infer *in, struct symbol *s, struct ast *keys,
 			unify(in, k, s->key_types[i]);
 		} else if (s->key_types[i] == TYPE_UNKNOWN) {
 			s->key_types[i] = kt;
+			s->key_origin[i] = k;
 			in->changed = true;
 		} else if (s->key_types[i] != kt && in->report) {
 			diag_error(in->c->diag, k->loc,
 				   "key %d of '%s' is %s here but %s elsewhere",
 				   i + 1, s->name, type_article(kt),
 				   type_article(s->key_types[i]));
+			if (s->key_origin[i])
+				diag_note(in->c->diag, s->key_origin[i]->loc,
+					  "it is %s here", type_article(s->key_types[i]));
 		}
 		i++;
 	}
@@ -470,7 +474,12 @@ static enum tap_type infer_stat_op(struct infer *in, struct ast *e)
 				   e->name);
 		return TYPE_LONG;
 	}
-	expect(in, e->a, TYPE_STATS, "the argument");
+	if (infer_expr(in, e->a) == TYPE_UNKNOWN)
+		unify(in, e->a, TYPE_STATS);
+	else if (e->a->type != TYPE_STATS && in->report)
+		diag_error(in->c->diag, e->a->loc,
+			   "%s() reads statistics (collected with '<<<'), not %s",
+			   e->name, type_article(e->a->type));
 	for (struct ast *x = e->a->next; x; x = x->next)
 		expect(in, x, TYPE_LONG, "this argument");
 	if (in->report)
@@ -547,11 +556,19 @@ static bool check_lvalue(struct infer *in, struct ast *e)
 	if ((e->kind == AST_VAR && e->sym && !(e->flags & AST_CTX)) ||
 	    e->kind == AST_INDEX)
 		return true;
-	if (in->report)
-		diag_error(in->c->diag, e->loc,
-			   e->flags & AST_CTX ?
-				   "cannot assign to a context value: tap only reads the traced program" :
-				   "cannot assign to this expression");
+	if (!in->report)
+		return false;
+	if (!(e->flags & AST_CTX)) {
+		diag_error(in->c->diag, e->loc, "cannot assign to this expression");
+		return false;
+	}
+	/* SystemTap's guru mode (-g) writes through its kernel module */
+	diag_error(in->c->diag, e->loc,
+		   "cannot assign to '%s': tap cannot change the traced program",
+		   e->name ? e->name : "this context value");
+	diag_note(in->c->diag, e->loc,
+		  "guru-mode writes need a kernel module; tap's probes are tracefs "
+		  "events, which only record values");
 	return false;
 }
 
@@ -754,6 +771,7 @@ static void infer_foreach(struct infer *in, struct ast *s)
 					set_sym_type(in, k->sym, arr->key_types[i], k);
 				else if (k->sym->type != TYPE_UNKNOWN) {
 					arr->key_types[i] = k->sym->type;
+					arr->key_origin[i] = k;
 					in->changed = true;
 				}
 			}
@@ -866,6 +884,42 @@ static void infer_pass(struct infer *in)
 	in->fn = NULL;
 }
 
+static bool mark_called(struct ast *n, void *arg)
+{
+	(void)arg;
+	if (n->kind == AST_CALL && n->sym && n->sym->kind == SYM_FUNCTION)
+		n->sym->read = true;
+	return true;
+}
+
+/* functions nobody calls: SystemTap drops them before checking types */
+static void find_called(struct program *p)
+{
+	for (size_t i = 0; i < p->nhandlers; i++)
+		ast_walk(p->handlers[i].probe, mark_called, NULL);
+	for (size_t i = 0; i < p->nfunctions; i++)
+		ast_walk(p->functions[i]->body, mark_called, NULL);
+}
+
+/* parameters of functions nobody calls take long, as stap elides those */
+static bool default_uncalled(struct program *p)
+{
+	bool any = false;
+
+	find_called(p);
+	for (size_t i = 0; i < p->nfunctions; i++) {
+		struct symbol *fn = p->functions[i];
+
+		for (int j = 0; j < fn->nparams && !fn->read; j++) {
+			if (fn->params[j]->type == TYPE_UNKNOWN) {
+				fn->params[j]->type = TYPE_LONG;
+				any = true;
+			}
+		}
+	}
+	return any;
+}
+
 static void report_unknown_types(struct compile *c)
 {
 	struct program *p = c->prog;
@@ -891,16 +945,22 @@ static void report_unknown_types(struct compile *c)
 	}
 }
 
+/* types only ever go from unknown to known, so this ends */
+static void infer_converge(struct infer *in)
+{
+	do {
+		in->changed = false;
+		infer_pass(in);
+	} while (in->changed);
+}
+
 int sema_infer(struct compile *c)
 {
 	struct infer in = { .c = c };
 
-	for (int i = 0; i < 32; i++) {
-		in.changed = false;
-		infer_pass(&in);
-		if (!in.changed)
-			break;
-	}
+	infer_converge(&in);
+	if (default_uncalled(c->prog))
+		infer_converge(&in);
 	report_unknown_types(c);
 	in.report = true;
 	infer_pass(&in);

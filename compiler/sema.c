@@ -5,6 +5,7 @@
  * are substituted. Types are inferred afterwards (infer.c).
  */
 #include <errno.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,8 +221,11 @@ static void declare_function(struct compile *c, struct ast *f)
 static void refuse_embedded(struct compile *c, struct src_range r)
 {
 	diag_error(c->diag, r,
-		   "embedded C (%%{ %%}) cannot run here: tap has no kernel "
-		   "module; handlers run in user space on the recorded events");
+		   "embedded C (%%{ %%}) cannot run: tap loads no kernel module");
+	diag_note(c->diag, r,
+		  "tap's probes are tracefs events that record values, and handlers "
+		  "run in user space on those records; read kernel values with "
+		  "$variables and tracepoint fields instead");
 }
 
 void sema_declare(struct compile *c)
@@ -672,6 +676,46 @@ static void resolve_at_call(struct compile *c, struct ast *e)
 			resolve_expr(c, m->a);
 }
 
+/* "lat <<< v" with no global lat: say what is missing */
+static void resolve_agg_target(struct compile *c, struct ast *t)
+{
+	if (t->kind == AST_VAR && !scope_find(c->scope, t->name) &&
+	    !global_find(c, t->name)) {
+		diag_error(c->diag, t->loc,
+			   "statistics must be global: declare 'global %s'", t->name);
+		return;
+	}
+	resolve_expr(c, t);
+}
+
+/* =~ takes a literal POSIX extended regular expression: check it now,
+ * not at the first event */
+static void check_regex(struct compile *c, struct ast *e)
+{
+	char msg[128];
+	regex_t re;
+	int rc;
+
+	if (e->b->kind != AST_STR) {
+		diag_error(c->diag, e->b->loc,
+			   "the right side of '%s' must be a regular expression literal",
+			   ast_op_name(e->op));
+		return;
+	}
+	if (strlen(e->b->str) != e->b->len) {
+		diag_error(c->diag, e->b->loc,
+			   "a regular expression cannot hold a NUL byte");
+		return;
+	}
+	rc = regcomp(&re, e->b->str, REG_EXTENDED | REG_NOSUB);
+	if (!rc) {
+		regfree(&re);
+		return;
+	}
+	regerror(rc, &re, msg, sizeof(msg));
+	diag_error(c->diag, e->b->loc, "bad regular expression: %s", msg);
+}
+
 static void resolve_expr(struct compile *c, struct ast *e)
 {
 	if (!e)
@@ -700,15 +744,16 @@ static void resolve_expr(struct compile *c, struct ast *e)
 	case AST_CALL:
 		resolve_call(c, e);
 		return;
+	case AST_AGG_ADD:
+		resolve_agg_target(c, e->a);
+		resolve_expr(c, e->b);
+		return;
 	case AST_AT_CALL:
 		resolve_at_call(c, e);
 		return;
 	case AST_REGEX:
 		resolve_expr(c, e->a);
-		if (e->b->kind != AST_STR)
-			diag_error(c->diag, e->b->loc,
-				   "the right side of '%s' must be a regular expression literal",
-				   ast_op_name(e->op));
+		check_regex(c, e);
 		return;
 	default:
 		resolve_expr(c, e->a);

@@ -24,6 +24,7 @@ struct symbol {
 	struct ast *type_origin;	/* the node that fixed the type */
 	int nkeys;	/* > 0: an associative array with this many keys */
 	enum tap_type key_types[9];
+	struct ast *key_origin[9];	/* what fixed each key's type */
 	int64_t maxsize;	/* global a[N]; -1: the MAXMAPENTRIES default */
 	bool wrap;	/* global a%: the oldest entries make room */
 	int slot;	/* global index, or local slot in its frame */

@@ -374,16 +374,14 @@ static int64_t eval_regex(struct exec *x, struct ast *e)
 	int rc;
 
 	if (!re) {
-		char buf[512];
-
+		/* the compiler checked it; compiled at its first use, once */
 		re = calloc(1, sizeof(*re));
-		snprintf(buf, sizeof(buf), "%.*s", (int)e->b->len, e->b->str);
-		if (!re || regcomp(re, buf, REG_EXTENDED | REG_NOSUB)) {
+		if (!re || regcomp(re, e->b->str, REG_EXTENDED | REG_NOSUB)) {
 			free(re);
-			rt_fail(x, e->b, "bad regular expression");
+			rt_fail(x, e, "out of memory");
 			return 0;
 		}
-		e->aux = re;	/* compiled once; freed with the runtime */
+		e->aux = re;	/* freed with the runtime */
 	}
 	s = scratch_copy(&x->rt->scratch, s);
 	rc = regexec(re, s.p, 0, NULL, 0);

@@ -34,23 +34,41 @@ golden_tests = \
 	tests/compile/uprobe-filter.tap \
 	tests/compile/uprobe-return.tap \
 	tests/compile/uprobe-strings.tap \
+	tests/errors/array-arity.tap \
 	tests/errors/array-as-scalar.tap \
 	tests/errors/assign-context.tap \
 	tests/errors/bad-printf-format.tap \
+	tests/errors/bad-regex.tap \
+	tests/errors/break-outside-loop.tap \
+	tests/errors/define-bad-value.tap \
+	tests/errors/define-unknown.tap \
+	tests/errors/embedded-c-function.tap \
 	tests/errors/embedded-c.tap \
+	tests/errors/foreach-modify.tap \
+	tests/errors/foreach-sort-stat.tap \
+	tests/errors/hist-linear-bounds.tap \
+	tests/errors/hist-linear-shapes.tap \
+	tests/errors/index-not-histogram.tap \
 	tests/errors/kernel-feature-missing.tap \
 	tests/errors/missing-binary.tap \
 	tests/errors/missing-symbol.tap \
+	tests/errors/print-statistics.tap \
 	tests/errors/printf-arg-count.tap \
 	tests/errors/return-outside-function.tap \
 	tests/errors/script-arg-missing.tap \
 	tests/errors/script-arg-not-number.tap \
 	tests/errors/several-errors.tap \
+	tests/errors/stat-op-not-stats.tap \
+	tests/errors/stats-local.tap \
 	tests/errors/stray-character.tap \
 	tests/errors/syntax-if-parens.tap \
 	tests/errors/syntax-missing-brace.tap \
 	tests/errors/timer-unit.tap \
+	tests/errors/type-array-key-conflict.tap \
+	tests/errors/type-global-conflict.tap \
 	tests/errors/type-mismatch.tap \
+	tests/errors/type-stats-assign.tap \
+	tests/errors/type-unknown-global.tap \
 	tests/errors/unknown-field.tap \
 	tests/errors/unknown-function.tap \
 	tests/errors/unknown-probe-point.tap \
@@ -59,6 +77,7 @@ golden_tests = \
 	tests/errors/unknown-variable.tap \
 	tests/errors/unterminated-string.tap \
 	tests/errors/uprobe-arg-at-return.tap \
+	tests/errors/variance-shift.tap \
 	tests/errors/wrong-context-type.tap \
 	tests/run/arrays-keys.tap \
 	tests/run/elision-0.tap \
