@@ -45,6 +45,8 @@ static const struct builtin builtins[] = {
 	{ "printd", BI_PRINTD, V, 2, -1, { S }, BF_VARIADIC },
 	{ "printdln", BI_PRINTDLN, V, 2, -1, { S }, BF_VARIADIC },
 	{ "sprintd", BI_SPRINTD, S, 2, -1, { S }, BF_VARIADIC },
+	{ "errno_str", BI_ERRNO_STR, S, 1, 1, { L }, 0 },
+	{ "signal_str", BI_SIGNAL_STR, S, 1, 1, { L }, 0 },
 };
 
 const struct builtin *builtin_find(const char *name)

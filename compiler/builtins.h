@@ -43,6 +43,8 @@ enum builtin_id {
 	BI_PRINTD,
 	BI_PRINTDLN,
 	BI_SPRINTD,
+	BI_ERRNO_STR,
+	BI_SIGNAL_STR,
 	BI_COUNT
 };
 

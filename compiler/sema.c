@@ -228,6 +228,18 @@ static void refuse_embedded(struct compile *c, struct src_range r)
 		  "$variables and tracepoint fields instead");
 }
 
+static void resolve_script_arg(struct compile *c, struct ast *e);
+
+/* process(@1).function(@2), timer.s($1): the arguments are known before
+ * the providers resolve the points */
+static void substitute_point_args(struct compile *c, struct ast *probe)
+{
+	ast_foreach_child(pp, probe->a)
+		ast_foreach_child(comp, pp->a)
+			if (comp->a && comp->a->kind == AST_SCRIPT_ARG)
+				resolve_script_arg(c, comp->a);
+}
+
 void sema_declare(struct compile *c)
 {
 	ast_foreach_child(d, c->prog->script->decls)
@@ -238,6 +250,8 @@ void sema_declare(struct compile *c)
 			declare_function(c, d);
 		else if (d->kind == AST_EMBEDDED)
 			refuse_embedded(c, d->loc);
+		else if (d->kind == AST_PROBE)
+			substitute_point_args(c, d);
 	}
 }
 

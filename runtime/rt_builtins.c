@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/uio.h>
@@ -378,6 +379,41 @@ static struct sv user_string(struct exec *x, struct ast *e)
 				task(x)->tgid);
 }
 
+/* errno_str(-2) and errno_str(2): "ENOENT", as SystemTap's tapset says */
+static struct sv errno_name(struct exec *x, struct ast *e)
+{
+	int64_t n = eval_num(x, e->a);
+	const char *name = n > -4096 && n < 4096 && n ?
+				   strerrorname_np((int)(n < 0 ? -n : n)) : NULL;
+	char *buf;
+
+	if (name)
+		return sv_from(name, strlen(name));
+	buf = scratch_alloc(&x->rt->scratch, 32);
+	if (!buf)
+		return SV_EMPTY;
+	snprintf(buf, 32, "E#%" PRId64, n < 0 ? -n : n);
+	return sv_from(buf, strlen(buf));
+}
+
+/* signal_str(10): "SIGUSR1" */
+static struct sv signal_name(struct exec *x, struct ast *e)
+{
+	int64_t n = eval_num(x, e->a);
+	const char *abbrev = n > 0 && n < 65 ? sigabbrev_np((int)n) : NULL;
+	char *buf = scratch_alloc(&x->rt->scratch, 32);
+
+	if (!buf)
+		return SV_EMPTY;
+	if (abbrev)
+		snprintf(buf, 32, "SIG%s", abbrev);
+	else if (n >= SIGRTMIN && n <= SIGRTMAX)
+		snprintf(buf, 32, "SIGRTMIN+%d", (int)n - SIGRTMIN);
+	else
+		snprintf(buf, 32, "SIG%" PRId64, n);
+	return sv_from(buf, strlen(buf));
+}
+
 /* --- dispatch ------------------------------------------------------------------- */
 
 static int64_t time_in(struct exec *x, int64_t unit)
@@ -443,6 +479,10 @@ struct sv builtin_str(struct exec *x, struct ast *e)
 		return text_str(x, e, false);
 	case BI_STRING_QUOTED:
 		return text_str(x, e, true);
+	case BI_ERRNO_STR:
+		return errno_name(x, e);
+	case BI_SIGNAL_STR:
+		return signal_name(x, e);
 	default:
 		builtin_void(x, e);
 		return SV_EMPTY;
