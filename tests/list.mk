@@ -5,6 +5,7 @@ golden_tests = \
 	tests/compile/context-builtins.tap \
 	tests/compile/execname-tracepoint.tap \
 	tests/compile/filter-bits.tap \
+	tests/compile/filter-execname.tap \
 	tests/compile/filter-glob-kept.tap \
 	tests/compile/filter-leading-next.tap \
 	tests/compile/filter-not-lowered.tap \
@@ -84,6 +85,7 @@ golden_tests = \
 	tests/run/elision-1.tap \
 	tests/run/elision-default.tap \
 	tests/run/elision-none.tap \
+	tests/run/errno-signal-names.tap \
 	tests/run/error-array-overflow.tap \
 	tests/run/error-division.tap \
 	tests/run/error-empty-aggregate.tap \
@@ -104,6 +106,20 @@ golden_tests = \
 live_tests = \
 	tests/live/command.sh \
 	tests/live/concurrent.sh \
+	tests/live/example-context-switches.sh \
+	tests/live/example-errno-summary.sh \
+	tests/live/example-exec-exit.sh \
+	tests/live/example-flight-recorder.sh \
+	tests/live/example-forks.sh \
+	tests/live/example-open-errors.sh \
+	tests/live/example-opensnoop.sh \
+	tests/live/example-signals.sh \
+	tests/live/example-syscall-latency.sh \
+	tests/live/example-syscall-top.sh \
+	tests/live/example-tcp-states.sh \
+	tests/live/example-topio.sh \
+	tests/live/example-uprobe-latency.sh \
+	tests/live/example-write-sizes.sh \
 	tests/live/filter.sh \
 	tests/live/rejections.sh \
 	tests/live/sigkill.sh \
