@@ -16,6 +16,8 @@ golden_tests = \
 	tests/compile/filter-signed-width.tap \
 	tests/compile/filter-string.tap \
 	tests/compile/filter-tid-cpu.tap \
+	tests/compile/functions-types.tap \
+	tests/compile/globals-types.tap \
 	tests/compile/locals-and-control.tap \
 	tests/compile/optional-point.tap \
 	tests/compile/parms.tap \
