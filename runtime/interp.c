@@ -70,21 +70,42 @@ static void local_set_str(struct exec *x, struct rt_local *l, struct sv v)
 	l->s = sv_from(l->buf, v.n);
 }
 
+/* the allocation behind a stored string of @len bytes: a power of two,
+ * so a string that changes but does not outgrow it stays where it is */
+static size_t str_cap(size_t len)
+{
+	size_t cap = 16;
+
+	while (cap < len + 1)
+		cap *= 2;
+	return cap;
+}
+
+/*
+ * Stores @v in the owned string *@p of *@len bytes (see str_cap), reusing
+ * the allocation when it is big enough: a handler that keeps setting a
+ * global or an array element to a new name allocates nothing.
+ */
+int rt_str_store(char **p, size_t *len, struct sv v)
+{
+	if (!*p || str_cap(*len) < v.n + 1) {
+		char *n = malloc(str_cap(v.n));
+
+		if (!n)
+			return -ENOMEM;
+		free(*p);
+		*p = n;
+	}
+	memmove(*p, v.p, v.n);
+	(*p)[v.n] = '\0';
+	*len = v.n;
+	return 0;
+}
+
 static void global_set_str(struct exec *x, struct rt_global *g, struct sv v)
 {
-	char *p;
-
-	v = rt_clamp(x, v);
-	p = malloc(v.n + 1);
-	if (!p) {
+	if (rt_str_store(&g->s, &g->slen, rt_clamp(x, v)))
 		rt_fail(x, NULL, "out of memory");
-		return;
-	}
-	memcpy(p, v.p, v.n);
-	p[v.n] = '\0';
-	free(g->s);
-	g->s = p;
-	g->slen = v.n;
 }
 
 /* --- array keys ------------------------------------------------------------ */
@@ -576,9 +597,8 @@ static struct sv assign_str(struct exec *x, struct ast *e)
 		if (!ent)
 			return SV_EMPTY;
 		v = rt_clamp(x, v);
-		free(ent->v.s.p);
-		ent->v.s.p = strndup(v.p, v.n);
-		ent->v.s.len = ent->v.s.p ? v.n : 0;
+		if (rt_str_store(&ent->v.s.p, &ent->v.s.len, v))
+			rt_fail(x, lhs, "out of memory");
 		return v;
 	}
 	if (is_global(lhs)) {

@@ -63,9 +63,8 @@ static void globals_init(struct rt *rt)
 		if (s->decl->a && s->decl->a->kind == AST_NUM)
 			g->n = s->decl->a->num;
 		else if (s->decl->a && s->decl->a->kind == AST_STR)
-			g->s = strndup(s->decl->a->str, s->decl->a->len);
-		if (g->s)
-			g->slen = strlen(g->s);
+			rt_str_store(&g->s, &g->slen,
+				     sv_from(s->decl->a->str, s->decl->a->len));
 	}
 	for (size_t i = 0; i < p->nhandlers; i++)
 		ast_walk(p->handlers[i].probe, note_shape, rt);

@@ -129,6 +129,8 @@ void rt_fail(struct exec *x, const struct ast *where, const char *fmt, ...)
 struct sv rt_clamp(struct exec *x, struct sv v);
 /* MAXSTRINGLEN - 1: the bytes a string keeps */
 size_t max_string_len(struct exec *x);
+/* Sets an owned string (a global's, an array element's); 0 or -ENOMEM. */
+int rt_str_store(char **p, size_t *len, struct sv v);
 
 /* builtins (rt_builtins.c) */
 int64_t builtin_num(struct exec *x, struct ast *e);
