@@ -691,9 +691,19 @@ static enum flow exec_block(struct exec *x, struct ast *list)
 	return FLOW_NORMAL;
 }
 
+/*
+ * Runs one iteration. What an iteration leaves in the scratch arena is
+ * dead once it ends normally (values that outlive it were copied into
+ * variables or arrays), so a loop of a million iterations in an end probe
+ * reuses the same scratch memory; a 'return' keeps it, for its value.
+ */
 static enum flow loop_body(struct exec *x, struct ast *body, bool *stop)
 {
+	struct scratch_mark m = scratch_mark(&x->rt->scratch);
 	enum flow f = exec_stmt(x, body);
+
+	if (f == FLOW_NORMAL || f == FLOW_CONTINUE || f == FLOW_BREAK)
+		scratch_rewind(&x->rt->scratch, m);
 
 	*stop = false;
 	if (f == FLOW_BREAK) {

@@ -47,6 +47,23 @@ void scratch_release(struct scratch *s);
 void scratch_reset(struct scratch *s);
 /* NULL on ENOMEM */
 char *scratch_alloc(struct scratch *s, size_t n);
+
+/* a point in the arena to come back to, freeing what came after it */
+struct scratch_mark {
+	struct scratch_chunk *cur;
+	size_t used;
+};
+
+static inline struct scratch_mark scratch_mark(const struct scratch *s)
+{
+	return (struct scratch_mark){ s->cur, s->used };
+}
+
+static inline void scratch_rewind(struct scratch *s, struct scratch_mark m)
+{
+	s->cur = m.cur ? m.cur : s->head;
+	s->used = m.used;
+}
 struct sv scratch_copy(struct scratch *s, struct sv v);
 
 /* statistics: what <<< collects */
