@@ -18,6 +18,9 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
 static void yyerror(YYLTYPE *loc, yyscan_t scanner, struct parse_ctx *ctx,
 			const char *msg);
 
+/* from the start of one token to the end of another (a ';' left out) */
+#define RANGE(a, b) ((struct src_range){ (a).start, (b).end })
+
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                    \
 	do {                                                           \
 		if (N) {                                               \
@@ -230,12 +233,18 @@ stmt
 	| FOREACH '(' foreach_head IN foreach_array opt_limit ')' stmt
 					{ $$ = ast_foreach(ctx, @$, $3, $5, $6, $8); }
 	| FOREACH error stmt		{ $$ = ast_bad(ctx, @2, "foreach is written foreach ([k1, k2] in array) or foreach (v = [k] in array- limit 10)"); }
-	| BREAK				{ $$ = ast_new(ctx, AST_BREAK, @$); }
-	| CONTINUE			{ $$ = ast_new(ctx, AST_CONTINUE, @$); }
-	| NEXT				{ $$ = ast_new(ctx, AST_NEXT, @$); }
+	| BREAK %prec EXPR_STMT		{ $$ = ast_new(ctx, AST_BREAK, @$); }
+	| BREAK ';'			{ $$ = ast_new(ctx, AST_BREAK, @1); }
+	| CONTINUE %prec EXPR_STMT	{ $$ = ast_new(ctx, AST_CONTINUE, @$); }
+	| CONTINUE ';'			{ $$ = ast_new(ctx, AST_CONTINUE, @1); }
+	| NEXT %prec EXPR_STMT		{ $$ = ast_new(ctx, AST_NEXT, @$); }
+	| NEXT ';'			{ $$ = ast_new(ctx, AST_NEXT, @1); }
 	| RETURN %prec EXPR_STMT	{ $$ = ast_new(ctx, AST_RETURN, @$); }
+	| RETURN ';'			{ $$ = ast_new(ctx, AST_RETURN, @1); }
 	| RETURN expr %prec EXPR_STMT	{ $$ = ast_node(ctx, AST_RETURN, @$, $2, NULL, NULL); }
+	| RETURN expr ';'		{ $$ = ast_node(ctx, AST_RETURN, RANGE(@1, @2), $2, NULL, NULL); }
 	| DELETE expr %prec EXPR_STMT	{ $$ = ast_node(ctx, AST_DELETE, @$, $2, NULL, NULL); }
+	| DELETE expr ';'		{ $$ = ast_node(ctx, AST_DELETE, RANGE(@1, @2), $2, NULL, NULL); }
 	| TRY block CATCH block		{ $$ = ast_node(ctx, AST_TRY, @$, $2, NULL, $4); }
 	| TRY block CATCH '(' IDENT ')' block
 					{ $$ = ast_node(ctx, AST_TRY, @$, $2, ast_named(ctx, AST_VAR, @5, $5, NULL), $7); }

@@ -100,6 +100,7 @@ golden_tests = \
 	tests/run/hist-linear-overunder.tap \
 	tests/run/hist-linear.tap \
 	tests/run/hist-log-full.tap \
+	tests/run/semicolons.tap \
 	tests/run/stats-ops.tap \
 	tests/run/string-limits.tap \
 	tests/run/strings.tap \
