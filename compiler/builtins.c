@@ -47,6 +47,9 @@ static const struct builtin builtins[] = {
 	{ "sprintd", BI_SPRINTD, S, 2, -1, { S }, BF_VARIADIC },
 	{ "errno_str", BI_ERRNO_STR, S, 1, 1, { L }, 0 },
 	{ "signal_str", BI_SIGNAL_STR, S, 1, 1, { L }, 0 },
+	{ "ctime", BI_CTIME, S, 1, 1, { L }, 0 },
+	{ "str_replace", BI_STR_REPLACE, S, 3, 3, { S, S, S }, 0 },
+	{ "stringat", BI_STRINGAT, L, 2, 2, { S, L }, 0 },
 };
 
 const struct builtin *builtin_find(const char *name)

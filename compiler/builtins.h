@@ -45,6 +45,9 @@ enum builtin_id {
 	BI_SPRINTD,
 	BI_ERRNO_STR,
 	BI_SIGNAL_STR,
+	BI_CTIME,
+	BI_STR_REPLACE,
+	BI_STRINGAT,
 	BI_COUNT
 };
 

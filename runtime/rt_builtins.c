@@ -414,6 +414,63 @@ static struct sv signal_name(struct exec *x, struct ast *e)
 	return sv_from(buf, strlen(buf));
 }
 
+/* ctime(gettimeofday_s()): "Thu Nov 26 13:52:01 2026", in UTC as in
+ * SystemTap's tapset */
+static struct sv ctime_of(struct exec *x, struct ast *e)
+{
+	time_t t = (time_t)eval_num(x, e->a);
+	char *buf = scratch_alloc(&x->rt->scratch, 32);
+	struct tm tm;
+
+	if (!buf)
+		return SV_EMPTY;
+	if (!gmtime_r(&t, &tm) || !strftime(buf, 32, "%a %b %e %H:%M:%S %Y", &tm))
+		snprintf(buf, 32, "<invalid time>");
+	return sv_from(buf, strlen(buf));
+}
+
+/* str_replace(s, old, new): every occurrence of old replaced */
+static struct sv str_replace(struct exec *x, struct ast *e)
+{
+	struct sv s = eval_str(x, e->a), from = eval_str(x, e->a->next);
+	struct sv to = eval_str(x, e->a->next->next);
+	struct strbuf *sb = &x->rt->strtmp;
+	size_t start = sb->len, i = 0;
+	struct sv v;
+	int err = 0;
+
+	if (!from.n)
+		return s;
+	while (i < s.n && !err) {
+		if (i + from.n <= s.n && !memcmp(s.p + i, from.p, from.n)) {
+			err = strbuf_add(sb, to.p, to.n);
+			i += from.n;
+		} else {
+			err = strbuf_add(sb, s.p + i++, 1);
+		}
+	}
+	v = err ? SV_EMPTY : scratch_copy(&x->rt->scratch,
+					   sv_from(sb->buf + start, sb->len - start));
+	sb->len = start;
+	if (err)
+		rt_fail(x, e, "out of memory");
+	return rt_clamp(x, v);
+}
+
+/* stringat(s, i): the byte at 0-based i, an error past the end */
+static int64_t stringat(struct exec *x, struct ast *e)
+{
+	struct sv s = eval_str(x, e->a);
+	int64_t i = eval_num(x, e->a->next);
+
+	if (i < 0 || (uint64_t)i >= s.n) {
+		if (!x->failed)
+			rt_fail(x, e, "string index %" PRId64 " is out of range", i);
+		return 0;
+	}
+	return (unsigned char)s.p[i];
+}
+
 /* --- dispatch ------------------------------------------------------------------- */
 
 static int64_t time_in(struct exec *x, int64_t unit)
@@ -440,6 +497,7 @@ int64_t builtin_num(struct exec *x, struct ast *e)
 	case BI_STRLEN: return (int64_t)eval_str(x, e->a).n;
 	case BI_ISINSTR: return isinstr(x, e);
 	case BI_STRTOL: return str_to_long(x, e);
+	case BI_STRINGAT: return stringat(x, e);
 	case BI_ABS:
 		a = eval_num(x, e->a);
 		return a < 0 ? -a : a;
@@ -481,6 +539,10 @@ struct sv builtin_str(struct exec *x, struct ast *e)
 		return text_str(x, e, true);
 	case BI_ERRNO_STR:
 		return errno_name(x, e);
+	case BI_CTIME:
+		return ctime_of(x, e);
+	case BI_STR_REPLACE:
+		return str_replace(x, e);
 	case BI_SIGNAL_STR:
 		return signal_name(x, e);
 	default:
