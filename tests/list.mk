@@ -123,6 +123,7 @@ live_tests = \
 	tests/live/example-topio.sh \
 	tests/live/example-uprobe-latency.sh \
 	tests/live/example-write-sizes.sh \
+	tests/live/filter-execname.sh \
 	tests/live/filter.sh \
 	tests/live/rejections.sh \
 	tests/live/sigkill.sh \
