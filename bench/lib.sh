@@ -43,11 +43,17 @@ cpu_of() {
 
 # ready TOOL: the tracer has set everything up. tapc turns tracing on in
 # its instance after its begin probes ran; bpftrace runs BEGIN (which
-# prints "ready") once every probe is attached.
+# prints "ready") once every probe is attached, then waits for events in
+# epoll_wait (seen here, BEGIN's output did not always come).
 ready() {
+	local p
+
 	case $1 in
 	tapc) [ "$(cat "/sys/kernel/tracing/instances/tap_bench_$$/tracing_on" 2>/dev/null)" = 1 ] ;;
-	bpftrace) grep -q '^ready' "$work/out.$1" 2>/dev/null ;;
+	bpftrace)
+		grep -q '^ready' "$work/out.$1" 2>/dev/null && return 0
+		p=$(pgrep -P "$timer_pid" | head -n 1)
+		[ -n "$p" ] && [ "$(cat "/proc/$p/wchan" 2>/dev/null)" = do_epoll_wait ] ;;
 	esac
 }
 
