@@ -263,6 +263,12 @@ static void check_printf(struct infer *in, struct ast *e)
 
 		if (s->conv == FMT_LITERAL)
 			continue;
+		for (int k = s->width_arg + s->precision_arg; k > 0 && arg; k--) {
+			expect(in, arg, TYPE_LONG, "a '*' width or precision");
+			arg = arg->next;
+		}
+		if (!arg)
+			break;
 		expect(in, arg, fmt_conv_is_string(s->conv) ? TYPE_STRING : TYPE_LONG,
 		       fmt_conv_is_string(s->conv) ? "the argument of %s" :
 						     "the argument of a numeric conversion");

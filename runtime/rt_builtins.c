@@ -37,6 +37,14 @@ static int render_printf(struct exec *x, struct ast *e, struct strbuf *out)
 	for (size_t s = 0; s < f->nsegs && a; s++) {
 		if (f->segs[s].conv == FMT_LITERAL)
 			continue;
+		/* '*' widths and precisions come first, as longs */
+		for (int k = f->segs[s].width_arg + f->segs[s].precision_arg;
+		     k > 0 && a; k--) {
+			argv[i++].num = eval_num(x, a);
+			a = a->next;
+		}
+		if (!a)
+			break;
 		if (fmt_conv_is_string(f->segs[s].conv)) {
 			struct sv v = eval_str(x, a);
 
