@@ -125,6 +125,7 @@ live_tests = \
 	tests/live/example-write-sizes.sh \
 	tests/live/filter-execname.sh \
 	tests/live/filter.sh \
+	tests/live/order.sh \
 	tests/live/rejections.sh \
 	tests/live/sigkill.sh \
 	tests/live/signals.sh \
