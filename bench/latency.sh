@@ -57,4 +57,4 @@ for tool in tapc bpftrace; do
 done
 ratio
 echo "tapc's histogram:"
-sed -n '/^value/,$p' "$work/out.tapc"
+sed -n '/value |/,$p' "$work/out.tapc"

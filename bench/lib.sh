@@ -68,10 +68,10 @@ traced() {
 	case $tool in
 	tapc) /usr/bin/time -f '%U %S' -o "$work/time.$tool" \
 		"$TAPC" -s "$MB" -m "bench_$$" -o "$work/out.$tool" "$work/script.$tool" \
-		2>"$work/err.$tool" & ;;
+		>"$work/stdout.$tool" 2>"$work/err.$tool" & ;;
 	bpftrace) /usr/bin/time -f '%U %S' -o "$work/time.$tool" \
 		bpftrace -B none -o "$work/out.$tool" "$work/script.$tool" \
-		2>"$work/err.$tool" & ;;
+		>"$work/stdout.$tool" 2>"$work/err.$tool" & ;;
 	esac
 	timer_pid=$!
 	while ! ready "$tool"; do
@@ -114,13 +114,19 @@ header() {
 		"tracer s" "load +s" "us/ev own" "us/ev load" "us/ev all"
 }
 
-# ratio: tap's CPU per event against bpftrace's, own and in all
+# ratio: tap's CPU per event against bpftrace's, in all (tracer and load)
+# and in the tracer process alone
 ratio() {
 	awk '{ own[$1] = ($3 - $4) / ($2 ? $2 : 1); all[$1] = ($3 - $4 + $5 - $6) / ($2 ? $2 : 1) }
 	END {
-		if (own["bpftrace"] > 0 && all["bpftrace"] > 0)
-			printf "tapc / bpftrace CPU per event: %.2fx in the tracer process, %.2fx in all\n",
-				own["tapc"] / own["bpftrace"], all["tapc"] / all["bpftrace"]
+		if (all["bpftrace"] > 0)
+			printf "tapc / bpftrace CPU per event, tracer and load together: %.2fx\n",
+				all["tapc"] / all["bpftrace"]
+		if (own["bpftrace"] > 0)
+			printf "tapc / bpftrace CPU per event in the tracer process: %.2fx\n",
+				own["tapc"] / own["bpftrace"]
+		else
+			print "the bpftrace process spends nothing per event: its BPF programs do the work, in the time of the load"
 	}' "$work/results"
 }
 
