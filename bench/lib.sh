@@ -117,7 +117,11 @@ header() {
 # ratio: tap's CPU per event against bpftrace's, in all (tracer and load)
 # and in the tracer process alone
 ratio() {
-	awk '{ own[$1] = ($3 - $4) / ($2 ? $2 : 1); all[$1] = ($3 - $4 + $5 - $6) / ($2 ? $2 : 1) }
+	awk '{
+		t = $3 - $4; if (t < 0) t = 0
+		l = $5 - $6; if (l < 0) l = 0
+		own[$1] = t / ($2 ? $2 : 1); all[$1] = (t + l) / ($2 ? $2 : 1)
+	}
 	END {
 		if (all["bpftrace"] > 0)
 			printf "tapc / bpftrace CPU per event, tracer and load together: %.2fx\n",
