@@ -47,7 +47,8 @@ measure() {
 		lost=$(sed -n 's/.*Lost \([0-9]*\) events.*/\1/p' "$work/stderr" | awk '{ s += $1 } END { print s + 0 }')
 		;;
 	esac
-	net=$(awk -v a="$total" -v b="$base" 'BEGIN { d = a - b; printf "%.3f", (d > 0.001 ? d : 0.001) }')
+	# (in awk's printf, "d > 0.001" would redirect to a file named 0.001)
+	net=$(awk -v a="$total" -v b="$base" 'BEGIN { d = a - b; if (d < 0.001) d = 0.001; printf "%.3f", d }')
 	printf '%-9s %9d %9d %8.3f %8.3f %12.0f %9.2f\n' "$tool" "$handled" "${lost:-0}" \
 		"$total" "$net" "$(awk -v h="$handled" -v c="$net" 'BEGIN { print h / c }')" \
 		"$(awk -v h="$handled" -v c="$net" 'BEGIN { print c * 1e6 / (h ? h : 1) }')"

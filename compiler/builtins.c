@@ -46,6 +46,14 @@ static const struct builtin builtins[] = {
 	{ "uaddr", BI_UADDR, L, 0, 0, { 0 }, BF_EVENT },
 	{ "symname", BI_SYMNAME, S, 1, 1, { L }, 0 },
 	{ "usymname", BI_USYMNAME, S, 1, 1, { L }, BF_EVENT | BF_TASK },
+	{ "printd", BI_PRINTD, V, 2, -1, { S }, BF_VARIADIC },
+	{ "printdln", BI_PRINTDLN, V, 2, -1, { S }, BF_VARIADIC },
+	{ "sprintd", BI_SPRINTD, S, 2, -1, { S }, BF_VARIADIC },
+	{ "errno_str", BI_ERRNO_STR, S, 1, 1, { L }, 0 },
+	{ "signal_str", BI_SIGNAL_STR, S, 1, 1, { L }, 0 },
+	{ "ctime", BI_CTIME, S, 1, 1, { L }, 0 },
+	{ "str_replace", BI_STR_REPLACE, S, 3, 3, { S, S, S }, 0 },
+	{ "stringat", BI_STRINGAT, L, 2, 2, { S, L }, 0 },
 };
 
 const struct builtin *builtin_find(const char *name)
@@ -60,4 +68,23 @@ void builtin_names(void (*add)(void *arg, const char *name), void *arg)
 {
 	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
 		add(arg, builtins[i].name);
+}
+
+enum at_op at_op_find(const char *name)
+{
+	static const struct {
+		const char *name;
+		enum at_op op;
+	} ops[] = {
+		{ "@count", AT_COUNT }, { "@sum", AT_SUM }, { "@min", AT_MIN },
+		{ "@max", AT_MAX }, { "@avg", AT_AVG },
+		{ "@variance", AT_VARIANCE }, { "@hist_log", AT_HIST_LOG },
+		{ "@hist_linear", AT_HIST_LINEAR }, { "@defined", AT_DEFINED },
+		{ "@entry", AT_ENTRY }, { "@cast", AT_CAST }, { "@var", AT_VAR },
+	};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!strcmp(ops[i].name, name))
+			return ops[i].op;
+	return AT_UNKNOWN;
 }

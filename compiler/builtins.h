@@ -44,7 +44,36 @@ enum builtin_id {
 	BI_UADDR,
 	BI_SYMNAME,
 	BI_USYMNAME,
+	BI_PRINTD,
+	BI_PRINTDLN,
+	BI_SPRINTD,
+	BI_ERRNO_STR,
+	BI_SIGNAL_STR,
+	BI_CTIME,
+	BI_STR_REPLACE,
+	BI_STRINGAT,
 	BI_COUNT
+};
+
+/*
+ * The @-operators, resolved once by the compiler (into ast->op of an
+ * AST_AT_CALL, and ast->slot of a foreach that sorts by one) so the
+ * runtime never compares names.
+ */
+enum at_op {
+	AT_UNKNOWN,
+	AT_COUNT,
+	AT_SUM,
+	AT_MIN,
+	AT_MAX,
+	AT_AVG,
+	AT_VARIANCE,
+	AT_HIST_LOG,
+	AT_HIST_LINEAR,
+	AT_DEFINED,
+	AT_ENTRY,
+	AT_CAST,
+	AT_VAR,
 };
 
 enum builtin_flags {
@@ -67,5 +96,16 @@ struct builtin {
 const struct builtin *builtin_find(const char *name);
 /* Calls @add for every builtin name (for did-you-mean). */
 void builtin_names(void (*add)(void *arg, const char *name), void *arg);
+
+/* @hist_linear(s, lo, hi, step): (hi - lo) / step + 3 buckets at most */
+#define HIST_LINEAR_MAX_BUCKETS 10000
+
+/* The @-operator called @name ("@count"), or AT_UNKNOWN. */
+enum at_op at_op_find(const char *name);
+/* true for the operators that read statistics (@count ... @hist_linear) */
+static inline bool at_op_is_stat(enum at_op op)
+{
+	return op >= AT_COUNT && op <= AT_HIST_LINEAR;
+}
 
 #endif

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -408,38 +409,73 @@ static void plan_drop_empty_instance(struct plan *plan)
 	plan->instance.name = NULL;
 }
 
+/* SystemTap's defaults (stap(1)), so scripts meet the same limits */
 static void limits_defaults(struct limits *l)
 {
 	l->maxstringlen = 512;
 	l->maxmapentries = 2048;
-	l->maxaction = 100000;
+	l->maxaction = 1000;
+	l->maxaction_interruptible = -1;	/* 10 * MAXACTION */
 	l->maxnesting = 10;
 	l->maxerrors = 0;
+	l->hist_width = 50;
+	l->hist_elision = 2;
 }
 
+/*
+ * -D NAME=VALUE. SystemTap hands -D to the C compiler of its module, so
+ * scripts come with names tap has no use for (STP_NO_OVERLOAD, ...):
+ * those get a warning, not an error.
+ */
 static void apply_defines(struct compile *c)
 {
 	static const struct {
 		const char *name;
 		size_t off;
+		long min, max;
 	} names[] = {
-		{ "MAXSTRINGLEN", offsetof(struct limits, maxstringlen) },
-		{ "MAXMAPENTRIES", offsetof(struct limits, maxmapentries) },
-		{ "MAXACTION", offsetof(struct limits, maxaction) },
-		{ "MAXNESTING", offsetof(struct limits, maxnesting) },
-		{ "MAXERRORS", offsetof(struct limits, maxerrors) },
+		{ "MAXSTRINGLEN", offsetof(struct limits, maxstringlen), 2, 1 << 20 },
+		{ "MAXMAPENTRIES", offsetof(struct limits, maxmapentries), 1, 1 << 30 },
+		{ "MAXACTION", offsetof(struct limits, maxaction), 1, LONG_MAX },
+		{ "MAXACTION_INTERRUPTIBLE",
+		  offsetof(struct limits, maxaction_interruptible), 1, LONG_MAX },
+		{ "MAXNESTING", offsetof(struct limits, maxnesting), 0, LIMIT_MAXNESTING },
+		{ "MAXERRORS", offsetof(struct limits, maxerrors), 0, LONG_MAX },
+		{ "HIST_WIDTH", offsetof(struct limits, hist_width), 1, 1000 },
+		{ "HIST_ELISION", offsetof(struct limits, hist_elision), -1, 1000 },
 	};
+	struct limits *l = &c->prog->limits;
 
 	for (size_t i = 0; i < c->opts->ndefines; i++) {
 		const struct compile_define *d = &c->opts->defines[i];
+		size_t j = 0;
+		char *end;
+		long v;
 
-		for (size_t j = 0; j < sizeof(names) / sizeof(names[0]); j++) {
-			if (strcmp(d->name, names[j].name) || !d->value)
-				continue;
-			*(long *)((char *)&c->prog->limits + names[j].off) =
-				strtol(d->value, NULL, 0);
+		while (j < sizeof(names) / sizeof(names[0]) &&
+		       strcmp(d->name, names[j].name))
+			j++;
+		if (j == sizeof(names) / sizeof(names[0])) {
+			diag_warning(c->diag, SRC_NO_RANGE,
+				     "-D %s has no effect: tap knows MAXSTRINGLEN, MAXMAPENTRIES, MAXACTION, MAXACTION_INTERRUPTIBLE, MAXNESTING, MAXERRORS, HIST_WIDTH and HIST_ELISION",
+				     d->name);
+			continue;
 		}
+		errno = 0;
+		v = strtol(d->value ? d->value : "", &end, 0);
+		if (errno || !d->value || !*d->value || *end || v < names[j].min ||
+		    v > names[j].max) {
+			diag_error(c->diag, SRC_NO_RANGE,
+				   "-D %s=%s: the value must be a number from %ld to %ld",
+				   d->name, d->value ? d->value : "",
+				   names[j].min, names[j].max);
+			continue;
+		}
+		*(long *)((char *)l + names[j].off) = v;
 	}
+	if (l->maxaction_interruptible < 0)
+		l->maxaction_interruptible =
+			l->maxaction > LONG_MAX / 10 ? LONG_MAX : l->maxaction * 10;
 }
 
 static int compile_passes(struct compile *c)
@@ -459,6 +495,8 @@ static int compile_passes(struct compile *c)
 		err = sema_bind(c);
 	if (!err)
 		err = sema_infer(c);
+	if (!err)
+		err = sema_check_foreach(c);
 	if (!err)
 		err = lower_program(c);
 	return err;
@@ -491,7 +529,7 @@ int compile_program(const struct src_file *src, struct target *t,
 		err = lang_parse(src, &p->arena, d, &p->script);
 	if (!err) {
 		apply_defines(&c);
-		err = compile_passes(&c);
+		err = d->errors ? -EINVAL : compile_passes(&c);
 	}
 	uprobe_files_free(&c);
 	if (err) {
@@ -601,9 +639,39 @@ static void print_dprobe(const struct program *p, const struct dprobe *dp,
 		print_binding(h, dp, i, out);
 }
 
+/* "# global a: long[string, long], at most 2048 entries" */
+static void print_global(const struct program *p, const struct symbol *s,
+			 FILE *out)
+{
+	fprintf(out, "# global %s: %s", s->name, tap_type_name(s->type));
+	if (s->nkeys <= 0) {
+		fputc('\n', out);
+		return;
+	}
+	fputc('[', out);
+	for (int k = 0; k < s->nkeys && k < 9; k++)
+		fprintf(out, "%s%s", k ? ", " : "", tap_type_name(s->key_types[k]));
+	fprintf(out, "], at most %ld entries%s\n",
+		s->maxsize > 0 ? (long)s->maxsize : p->limits.maxmapentries,
+		s->wrap ? ", the oldest dropped when full" : "");
+}
+
+static void print_function(const struct symbol *fn, FILE *out)
+{
+	fprintf(out, "# function %s:%s (", fn->name, tap_type_name(fn->ret));
+	for (int i = 0; i < fn->nparams; i++)
+		fprintf(out, "%s%s:%s", i ? ", " : "", fn->params[i]->name,
+			tap_type_name(fn->params[i]->type));
+	fputs(")\n", out);
+}
+
 void program_print_plan(const struct program *p, FILE *out)
 {
 	plan_print(p->plan, out);
+	for (size_t i = 0; i < p->nglobals; i++)
+		print_global(p, p->globals[i], out);
+	for (size_t i = 0; i < p->nfunctions; i++)
+		print_function(p->functions[i], out);
 	for (size_t i = 0; i < p->ndprobes; i++)
 		print_dprobe(p, p->dprobes[i], out);
 }

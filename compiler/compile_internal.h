@@ -127,6 +127,8 @@ void sema_declare(struct compile *c);
 int sema_resolve(struct compile *c);
 int sema_bind(struct compile *c);
 int sema_infer(struct compile *c);
+/* refuses changes to an array inside a foreach over it (after inference) */
+int sema_check_foreach(struct compile *c);
 int lower_program(struct compile *c);
 /* after expansion: what process(PID) scoping means for the other probes */
 int uprobe_check_scope(struct compile *c);

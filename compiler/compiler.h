@@ -27,13 +27,19 @@ struct compile_opts {
 	size_t ndefines;
 };
 
-/* runtime limits a script can change with -D NAME=VALUE */
+/* the deepest MAXNESTING allowed: handlers recurse on the C stack */
+#define LIMIT_MAXNESTING 1000
+
+/* runtime limits a script can change with -D NAME=VALUE (docs/language.md) */
 struct limits {
-	long maxstringlen;
-	long maxmapentries;
-	long maxaction;
-	long maxnesting;
-	long maxerrors;
+	long maxstringlen;	/* bytes a string keeps, NUL included */
+	long maxmapentries;	/* entries of an array without [N] */
+	long maxaction;	/* statements one event, timer probe may run */
+	long maxaction_interruptible;	/* same, begin/end/error probes */
+	long maxnesting;	/* nested function calls */
+	long maxerrors;	/* run-time errors tolerated before stopping */
+	long hist_width;	/* columns of histogram bars */
+	long hist_elision;	/* empty buckets kept around data; <0: all */
 };
 
 /* how a handler reads one context value of one derived probe */

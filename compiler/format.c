@@ -54,8 +54,7 @@ static int fmt_add(struct fmt *f, const struct fmt_seg *s)
 		return -ENOMEM;
 	f->segs = v;
 	v[f->nsegs++] = *s;
-	if (s->conv != FMT_LITERAL)
-		f->nargs++;
+	f->nargs += fmt_seg_nargs(s);
 	return 0;
 }
 
@@ -109,11 +108,20 @@ static int parse_conv(const char *t, size_t len, size_t *i,
 		s->flags |= fl;
 		(*i)++;
 	}
-	if (*i < len && t[*i] >= '1' && t[*i] <= '9')
+	if (*i < len && t[*i] == '*') {
+		s->width_arg = true;
+		(*i)++;
+	} else if (*i < len && t[*i] >= '1' && t[*i] <= '9') {
 		s->width = read_int(t, len, i);
+	}
 	if (*i < len && t[*i] == '.') {
 		(*i)++;
-		s->precision = read_int(t, len, i);
+		if (*i < len && t[*i] == '*') {
+			s->precision_arg = true;
+			(*i)++;
+		} else {
+			s->precision = read_int(t, len, i);
+		}
 	}
 	/* C length modifiers mean nothing here: every number is 64 bits */
 	while (*i < len && strchr("hlLjzt", t[*i]))
@@ -298,19 +306,47 @@ int fmt_render_seg(const struct fmt_seg *s, const struct fmt_arg *a,
 	}
 }
 
+/* a width or precision taken from an argument, as C takes them: a
+ * negative width means '-', a negative precision none */
+static struct fmt_seg resolve_star(const struct fmt_seg *s,
+				   const struct fmt_arg **a)
+{
+	struct fmt_seg r = *s;
+	int64_t v;
+
+	if (s->width_arg) {
+		v = (*a)++->num;
+		if (v < 0) {
+			r.flags |= FMT_LEFT;
+			v = v < -100000 ? 100000 : -v;
+		}
+		r.width = v > 100000 ? 100000 : (int)v;
+	}
+	if (s->precision_arg) {
+		v = (*a)++->num;
+		r.precision = v < 0 ? -1 : v > 100000 ? 100000 : (int)v;
+	}
+	return r;
+}
+
 int fmt_render(const struct fmt *f, const struct fmt_arg *args,
 	       struct strbuf *out)
 {
-	size_t argi = 0;
+	const struct fmt_arg *a = args;
 
 	for (size_t i = 0; i < f->nsegs; i++) {
 		const struct fmt_seg *s = &f->segs[i];
-		int err = fmt_render_seg(s, s->conv == FMT_LITERAL ? NULL : &args[argi], out);
+		struct fmt_seg r;
+		int err;
 
+		if (s->conv == FMT_LITERAL) {
+			err = fmt_render_seg(s, NULL, out);
+		} else {
+			r = resolve_star(s, &a);
+			err = fmt_render_seg(&r, a++, out);
+		}
 		if (err)
 			return err;
-		if (s->conv != FMT_LITERAL)
-			argi++;
 	}
 	return 0;
 }

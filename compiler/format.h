@@ -4,9 +4,11 @@
 
 /*
  * printf formats with SystemTap's conversions: %d %i %u %x %X %o %s %c %p
- * and %%, with the flags "-+ #0", a width and a precision. A format is
+ * and %%, with the flags "-+ #0", a width and a precision, each of which
+ * may be '*' (taken from an argument). A format is
  * parsed once, when the script is compiled, and rendered per event.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +37,8 @@ struct fmt_seg {
 	unsigned flags;
 	int width;	/* -1: none */
 	int precision;	/* -1: none */
+	bool width_arg;	/* "%*d": the width is an argument, before the value */
+	bool precision_arg;	/* "%.*s": so is the precision */
 	const char *text;	/* FMT_LITERAL: the bytes (%% already folded) */
 	size_t len;
 	size_t src_offset;	/* where the conversion starts in the format */
@@ -43,7 +47,7 @@ struct fmt_seg {
 struct fmt {
 	struct fmt_seg *segs;
 	size_t nsegs;
-	size_t nargs;	/* conversions that take an argument */
+	size_t nargs;	/* arguments: conversions and '*' widths/precisions */
 };
 
 /*
@@ -86,6 +90,13 @@ struct fmt_arg {
  */
 int fmt_render(const struct fmt *f, const struct fmt_arg *args,
 	       struct strbuf *out);
+
+/* which argument slot @s takes its width, precision and value from:
+ * they come in that order, each only when the conversion has it */
+static inline size_t fmt_seg_nargs(const struct fmt_seg *s)
+{
+	return s->conv == FMT_LITERAL ? 0 : 1 + s->width_arg + s->precision_arg;
+}
 
 /* one conversion on its own (used by print-like builtins too) */
 int fmt_render_seg(const struct fmt_seg *s, const struct fmt_arg *a,

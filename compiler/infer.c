@@ -202,12 +202,16 @@ static void array_keys(struct infer *in, struct symbol *s, struct ast *keys,
 			unify(in, k, s->key_types[i]);
 		} else if (s->key_types[i] == TYPE_UNKNOWN) {
 			s->key_types[i] = kt;
+			s->key_origin[i] = k;
 			in->changed = true;
 		} else if (s->key_types[i] != kt && in->report) {
 			diag_error(in->c->diag, k->loc,
 				   "key %d of '%s' is %s here but %s elsewhere",
 				   i + 1, s->name, type_article(kt),
 				   type_article(s->key_types[i]));
+			if (s->key_origin[i])
+				diag_note(in->c->diag, s->key_origin[i]->loc,
+					  "it is %s here", type_article(s->key_types[i]));
 		}
 		i++;
 	}
@@ -234,8 +238,8 @@ static enum tap_type infer_var(struct infer *in, struct ast *e)
 
 static bool is_hist(const struct ast *e)
 {
-	return e->kind == AST_AT_CALL && (!strcmp(e->name, "@hist_log") ||
-					  !strcmp(e->name, "@hist_linear"));
+	return e->kind == AST_AT_CALL &&
+	       (e->op == AT_HIST_LOG || e->op == AT_HIST_LINEAR);
 }
 
 static void check_printf(struct infer *in, struct ast *e)
@@ -259,6 +263,12 @@ static void check_printf(struct infer *in, struct ast *e)
 
 		if (s->conv == FMT_LITERAL)
 			continue;
+		for (int k = s->width_arg + s->precision_arg; k > 0 && arg; k--) {
+			expect(in, arg, TYPE_LONG, "a '*' width or precision");
+			arg = arg->next;
+		}
+		if (!arg)
+			break;
 		expect(in, arg, fmt_conv_is_string(s->conv) ? TYPE_STRING : TYPE_LONG,
 		       fmt_conv_is_string(s->conv) ? "the argument of %s" :
 						     "the argument of a numeric conversion");
@@ -343,16 +353,115 @@ static enum tap_type infer_user_call(struct infer *in, struct ast *e)
 	return fn->ret;
 }
 
+/* the statistics global an @-operator reads (x or x[k]), or NULL */
+static struct symbol *stat_symbol(const struct ast *arg)
+{
+	const struct ast *v = arg->kind == AST_INDEX ? arg->a : arg;
+
+	return v->kind == AST_VAR && v->sym && v->sym->kind == SYM_GLOBAL ?
+		       v->sym : NULL;
+}
+
+static bool literal_number(const struct ast *e, int64_t *v)
+{
+	if (e->kind == AST_NUM) {
+		*v = e->num;
+		return true;
+	}
+	if (e->kind == AST_UNARY && e->op == '-' && e->a->kind == AST_NUM) {
+		*v = -e->a->num;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * @hist_linear(s, low, high, step): literal bounds (SystemTap's rule),
+ * a sane bucket count, and the same shape at every use of one global,
+ * since the global collects a single linear histogram.
+ */
+static void check_hist_linear(struct infer *in, struct ast *e)
+{
+	struct ast *lo = e->a->next, *hi = lo->next, *step = hi->next;
+	struct symbol *s = stat_symbol(e->a);
+	int64_t l, h, st;
+
+	if (!literal_number(lo, &l) || !literal_number(hi, &h) ||
+	    !literal_number(step, &st)) {
+		diag_error(in->c->diag, e->loc,
+			   "the bounds and step of @hist_linear must be number literals");
+		return;
+	}
+	if (st <= 0 || h <= l) {
+		diag_error(in->c->diag, e->loc,
+			   "@hist_linear needs low < high and a positive step");
+		return;
+	}
+	if ((h - l) / st + 3 > HIST_LINEAR_MAX_BUCKETS) {
+		diag_error(in->c->diag, e->loc,
+			   "@hist_linear would have %lld buckets; at most %d",
+			   (long long)((h - l) / st + 3), HIST_LINEAR_MAX_BUCKETS);
+		return;
+	}
+	if (!s)
+		return;
+	if (!s->linear_hist) {
+		s->linear_hist = e;
+		s->hist_lo = l;
+		s->hist_hi = h;
+		s->hist_step = st;
+		return;
+	}
+	if (s->hist_lo == l && s->hist_hi == h && s->hist_step == st)
+		return;
+	diag_error(in->c->diag, e->loc,
+		   "'%s' has another linear histogram shape here", s->name);
+	diag_note(in->c->diag, s->linear_hist->loc,
+		  "first used with this one; a statistics variable keeps one linear histogram");
+}
+
+static void check_stat_args(struct infer *in, struct ast *e, int nargs)
+{
+	int64_t shift;
+
+	switch (e->op) {
+	case AT_VARIANCE:
+		if (nargs > 2) {
+			diag_error(in->c->diag, e->loc,
+				   "@variance(s) or @variance(s, shift), not %d arguments",
+				   nargs);
+		} else if (nargs == 2 &&
+			   (!literal_number(e->a->next, &shift) || shift < 0 ||
+			    shift > 62)) {
+			diag_error(in->c->diag, e->a->next->loc,
+				   "the shift of @variance must be a number from 0 to 62");
+		}
+		break;
+	case AT_HIST_LINEAR:
+		if (nargs != 4)
+			diag_error(in->c->diag, e->loc,
+				   "@hist_linear(s, low, high, step) takes 4 arguments, not %d",
+				   nargs);
+		else
+			check_hist_linear(in, e);
+		break;
+	default:
+		if (nargs != 1)
+			diag_error(in->c->diag, e->loc,
+				   "%s() takes one argument, not %d", e->name,
+				   nargs);
+		break;
+	}
+	if (e->b && !is_hist(e))
+		diag_error(in->c->diag, e->b->loc,
+			   "only a histogram can be indexed: @hist_log(s)[bucket]");
+}
+
 static enum tap_type infer_stat_op(struct infer *in, struct ast *e)
 {
-	static const char *const ops[] = { "@count", "@sum", "@min", "@max",
-					   "@avg", "@variance", "@hist_log",
-					   "@hist_linear" };
-	bool known = false;
+	int nargs = ast_list_len(e->a);
 
-	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		known |= !strcmp(e->name, ops[i]);
-	if (!known) {
+	if (!at_op_is_stat(e->op)) {
 		if (in->report)
 			diag_error(in->c->diag, e->loc, "unknown operator '%s'",
 				   e->name);
@@ -364,13 +473,23 @@ static enum tap_type infer_stat_op(struct infer *in, struct ast *e)
 				   e->name);
 		return TYPE_LONG;
 	}
-	expect(in, e->a, TYPE_STATS, "the argument");
+	if (e->a->kind != AST_VAR && e->a->kind != AST_INDEX) {
+		if (in->report)
+			diag_error(in->c->diag, e->a->loc,
+				   "%s() reads a statistics variable or array element",
+				   e->name);
+		return TYPE_LONG;
+	}
+	if (infer_expr(in, e->a) == TYPE_UNKNOWN)
+		unify(in, e->a, TYPE_STATS);
+	else if (e->a->type != TYPE_STATS && in->report)
+		diag_error(in->c->diag, e->a->loc,
+			   "%s() reads statistics (collected with '<<<'), not %s",
+			   e->name, type_article(e->a->type));
 	for (struct ast *x = e->a->next; x; x = x->next)
-		expect(in, x, TYPE_LONG, "a histogram bound");
-	if (!strcmp(e->name, "@hist_linear") && ast_list_len(e->a) != 4 &&
-	    in->report)
-		diag_error(in->c->diag, e->loc,
-			   "@hist_linear(s, low, high, step) takes 4 arguments");
+		expect(in, x, TYPE_LONG, "this argument");
+	if (in->report)
+		check_stat_args(in, e, nargs);
 	if (is_hist(e)) {
 		ast_foreach_child(m, e->b)
 			if (!m->name)
@@ -384,7 +503,7 @@ static enum tap_type infer_at_call(struct infer *in, struct ast *e)
 {
 	if (e->flags & AST_CTX)	/* @cast(...)->m, bound by the provider */
 		return ctx_type(in, e);
-	if (!strcmp(e->name, "@defined")) {
+	if (e->op == AT_DEFINED) {
 		if (ast_list_len(e->a) != 1 && in->report)
 			diag_error(in->c->diag, e->loc,
 				   "@defined() takes one argument");
@@ -392,8 +511,7 @@ static enum tap_type infer_at_call(struct infer *in, struct ast *e)
 			infer_expr(in, a);
 		return TYPE_LONG;
 	}
-	if (!strcmp(e->name, "@entry") || !strcmp(e->name, "@cast") ||
-	    !strcmp(e->name, "@var")) {
+	if (e->op == AT_ENTRY || e->op == AT_CAST || e->op == AT_VAR) {
 		if (in->report)
 			diag_error(in->c->diag, e->loc,
 				   "%s() is not supported in this version of tap",
@@ -446,11 +564,19 @@ static bool check_lvalue(struct infer *in, struct ast *e)
 	if ((e->kind == AST_VAR && e->sym && !(e->flags & AST_CTX)) ||
 	    e->kind == AST_INDEX)
 		return true;
-	if (in->report)
-		diag_error(in->c->diag, e->loc,
-			   e->flags & AST_CTX ?
-				   "cannot assign to a context value: tap only reads the traced program" :
-				   "cannot assign to this expression");
+	if (!in->report)
+		return false;
+	if (!(e->flags & AST_CTX)) {
+		diag_error(in->c->diag, e->loc, "cannot assign to this expression");
+		return false;
+	}
+	/* SystemTap's guru mode (-g) writes through its kernel module */
+	diag_error(in->c->diag, e->loc,
+		   "cannot assign to '%s': tap cannot change the traced program",
+		   e->name ? e->name : "this context value");
+	diag_note(in->c->diag, e->loc,
+		  "guru-mode writes need a kernel module; tap's probes are tracefs "
+		  "events, which only record values");
 	return false;
 }
 
@@ -609,6 +735,22 @@ static void infer_cond(struct infer *in, struct ast *e)
 			   t == TYPE_STRING ? " (compare it: s != \"\")" : "");
 }
 
+static void check_foreach_sort(struct infer *in, struct ast *s,
+			       const struct symbol *arr)
+{
+	if (!s->str)
+		return;
+	if (arr->type != TYPE_STATS && arr->type != TYPE_UNKNOWN) {
+		diag_error(in->c->diag, s->b->loc,
+			   "sorting by %s needs an array of statistics", s->str);
+		return;
+	}
+	if (s->slot < AT_COUNT || s->slot > AT_AVG)
+		diag_error(in->c->diag, s->b->loc,
+			   "foreach sorts statistics by @count, @sum, @min, @max or @avg, not %s",
+			   s->str);
+}
+
 static void infer_foreach(struct infer *in, struct ast *s)
 {
 	struct symbol *arr = s->b->sym;
@@ -637,18 +779,20 @@ static void infer_foreach(struct infer *in, struct ast *s)
 					set_sym_type(in, k->sym, arr->key_types[i], k);
 				else if (k->sym->type != TYPE_UNKNOWN) {
 					arr->key_types[i] = k->sym->type;
+					arr->key_origin[i] = k;
 					in->changed = true;
 				}
 			}
 			i++;
 		}
+		/* over statistics, v is the sorting statistic (@count
+		 * unless one is named) */
 		if (s->d && s->d->sym)
-			set_sym_type(in, s->d->sym, arr->type, s->d);
-		if (s->num == -1 && s->str && arr->type != TYPE_STATS &&
-		    arr->type != TYPE_UNKNOWN && in->report)
-			diag_error(in->c->diag, s->b->loc,
-				   "sorting by %s needs an array of statistics",
-				   s->str);
+			set_sym_type(in, s->d->sym,
+				     arr->type == TYPE_STATS ? TYPE_LONG : arr->type,
+				     s->d);
+		if (in->report)
+			check_foreach_sort(in, s, arr);
 	}
 	if (s->e)
 		expect(in, s->e, TYPE_LONG, "the limit");
@@ -748,6 +892,42 @@ static void infer_pass(struct infer *in)
 	in->fn = NULL;
 }
 
+static bool mark_called(struct ast *n, void *arg)
+{
+	(void)arg;
+	if (n->kind == AST_CALL && n->sym && n->sym->kind == SYM_FUNCTION)
+		n->sym->read = true;
+	return true;
+}
+
+/* functions nobody calls: SystemTap drops them before checking types */
+static void find_called(struct program *p)
+{
+	for (size_t i = 0; i < p->nhandlers; i++)
+		ast_walk(p->handlers[i].probe, mark_called, NULL);
+	for (size_t i = 0; i < p->nfunctions; i++)
+		ast_walk(p->functions[i]->body, mark_called, NULL);
+}
+
+/* parameters of functions nobody calls take long, as stap elides those */
+static bool default_uncalled(struct program *p)
+{
+	bool any = false;
+
+	find_called(p);
+	for (size_t i = 0; i < p->nfunctions; i++) {
+		struct symbol *fn = p->functions[i];
+
+		for (int j = 0; j < fn->nparams && !fn->read; j++) {
+			if (fn->params[j]->type == TYPE_UNKNOWN) {
+				fn->params[j]->type = TYPE_LONG;
+				any = true;
+			}
+		}
+	}
+	return any;
+}
+
 static void report_unknown_types(struct compile *c)
 {
 	struct program *p = c->prog;
@@ -773,16 +953,22 @@ static void report_unknown_types(struct compile *c)
 	}
 }
 
+/* types only ever go from unknown to known, so this ends */
+static void infer_converge(struct infer *in)
+{
+	do {
+		in->changed = false;
+		infer_pass(in);
+	} while (in->changed);
+}
+
 int sema_infer(struct compile *c)
 {
 	struct infer in = { .c = c };
 
-	for (int i = 0; i < 32; i++) {
-		in.changed = false;
-		infer_pass(&in);
-		if (!in.changed)
-			break;
-	}
+	infer_converge(&in);
+	if (default_uncalled(c->prog))
+		infer_converge(&in);
 	report_unknown_types(c);
 	in.report = true;
 	infer_pass(&in);

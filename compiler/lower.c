@@ -70,6 +70,13 @@ static bool special_field(const struct ast *e, struct filter_operand *o)
 		o->name = "CPU";
 		return true;
 	}
+	/* the kernel's current->comm when the event fires: what execname()
+	 * says, without the task table's lag */
+	if (b->id == BI_EXECNAME) {
+		o->name = "COMM";
+		o->is_string = true;
+		return true;
+	}
 	return false;
 }
 

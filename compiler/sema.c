@@ -5,6 +5,7 @@
  * are substituted. Types are inferred afterwards (infer.c).
  */
 #include <errno.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,8 +221,23 @@ static void declare_function(struct compile *c, struct ast *f)
 static void refuse_embedded(struct compile *c, struct src_range r)
 {
 	diag_error(c->diag, r,
-		   "embedded C (%%{ %%}) cannot run here: tap has no kernel "
-		   "module; handlers run in user space on the recorded events");
+		   "embedded C (%%{ %%}) cannot run: tap loads no kernel module");
+	diag_note(c->diag, r,
+		  "tap's probes are tracefs events that record values, and handlers "
+		  "run in user space on those records; read kernel values with "
+		  "$variables and tracepoint fields instead");
+}
+
+static void resolve_script_arg(struct compile *c, struct ast *e);
+
+/* process(@1).function(@2), timer.s($1): the arguments are known before
+ * the providers resolve the points */
+static void substitute_point_args(struct compile *c, struct ast *probe)
+{
+	ast_foreach_child(pp, probe->a)
+		ast_foreach_child(comp, pp->a)
+			if (comp->a && comp->a->kind == AST_SCRIPT_ARG)
+				resolve_script_arg(c, comp->a);
 }
 
 void sema_declare(struct compile *c)
@@ -234,6 +250,8 @@ void sema_declare(struct compile *c)
 			declare_function(c, d);
 		else if (d->kind == AST_EMBEDDED)
 			refuse_embedded(c, d->loc);
+		else if (d->kind == AST_PROBE)
+			substitute_point_args(c, d);
 	}
 }
 
@@ -665,7 +683,9 @@ static void resolve_script_arg(struct compile *c, struct ast *e)
 
 static void resolve_at_call(struct compile *c, struct ast *e)
 {
-	if (!strcmp(e->name, "@defined")) {
+	/* the runtime switches on this; it never compares the name */
+	e->op = at_op_find(e->name);
+	if (e->op == AT_DEFINED) {
 		/* a context value named here may be missing in some probes */
 		c->in_defined++;
 		resolve_list(c, e->a);
@@ -688,6 +708,46 @@ static void resolve_at_call(struct compile *c, struct ast *e)
 	ast_foreach_child(m, e->b)
 		if (!m->name)
 			resolve_expr(c, m->a);
+}
+
+/* "lat <<< v" with no global lat: say what is missing */
+static void resolve_agg_target(struct compile *c, struct ast *t)
+{
+	if (t->kind == AST_VAR && !scope_find(c->scope, t->name) &&
+	    !global_find(c, t->name)) {
+		diag_error(c->diag, t->loc,
+			   "statistics must be global: declare 'global %s'", t->name);
+		return;
+	}
+	resolve_expr(c, t);
+}
+
+/* =~ takes a literal POSIX extended regular expression: check it now,
+ * not at the first event */
+static void check_regex(struct compile *c, struct ast *e)
+{
+	char msg[128];
+	regex_t re;
+	int rc;
+
+	if (e->b->kind != AST_STR) {
+		diag_error(c->diag, e->b->loc,
+			   "the right side of '%s' must be a regular expression literal",
+			   ast_op_name(e->op));
+		return;
+	}
+	if (strlen(e->b->str) != e->b->len) {
+		diag_error(c->diag, e->b->loc,
+			   "a regular expression cannot hold a NUL byte");
+		return;
+	}
+	rc = regcomp(&re, e->b->str, REG_EXTENDED | REG_NOSUB);
+	if (!rc) {
+		regfree(&re);
+		return;
+	}
+	regerror(rc, &re, msg, sizeof(msg));
+	diag_error(c->diag, e->b->loc, "bad regular expression: %s", msg);
 }
 
 static void resolve_expr(struct compile *c, struct ast *e)
@@ -718,15 +778,16 @@ static void resolve_expr(struct compile *c, struct ast *e)
 	case AST_CALL:
 		resolve_call(c, e);
 		return;
+	case AST_AGG_ADD:
+		resolve_agg_target(c, e->a);
+		resolve_expr(c, e->b);
+		return;
 	case AST_AT_CALL:
 		resolve_at_call(c, e);
 		return;
 	case AST_REGEX:
 		resolve_expr(c, e->a);
-		if (e->b->kind != AST_STR)
-			diag_error(c->diag, e->b->loc,
-				   "the right side of '%s' must be a regular expression literal",
-				   ast_op_name(e->op));
+		check_regex(c, e);
 		return;
 	default:
 		resolve_expr(c, e->a);
@@ -745,6 +806,9 @@ struct loop_state {
 static void resolve_foreach(struct compile *c, struct ast *s)
 {
 	struct symbol *arr = resolve_array(c, s->b);
+
+	/* "foreach ([k] in a @sum-)": which statistic orders the loop */
+	s->slot = s->str ? at_op_find(s->str) : AT_UNKNOWN;
 
 	ast_foreach_child(k, s->a)
 		resolve_var(c, k);
@@ -858,5 +922,201 @@ int sema_resolve(struct compile *c)
 		resolve_handler(c, &c->prog->handlers[i]);
 	for (size_t i = 0; i < c->prog->nfunctions; i++)
 		resolve_function(c, c->prog->functions[i]);
+	return c->diag->errors ? -EINVAL : 0;
+}
+
+/* --- arrays changed inside foreach ---------------------------------------- */
+
+/*
+ * SystemTap refuses, at compile time, a foreach whose body changes the
+ * array it walks: an assignment, '<<<', '++' or delete of an element or
+ * of the whole array, there or in a function the body calls (at any
+ * depth). tap does the same rather than define what the loop then sees.
+ */
+struct mutations {
+	struct compile *c;
+	size_t nglobals;
+	uint8_t *fn_writes;	/* [function][global]: may change it */
+	bool changed;
+	/* while checking a body */
+	const struct symbol **iterating;	/* arrays of the open foreach loops */
+	struct ast **loops;	/* and the loops */
+	int depth;
+};
+
+static struct symbol *written_array(const struct ast *n)
+{
+	const struct ast *t = NULL;
+
+	switch (n->kind) {
+	case AST_ASSIGN:
+	case AST_INCDEC:
+	case AST_AGG_ADD:
+	case AST_DELETE:
+		t = n->a;
+		break;
+	default:
+		return NULL;
+	}
+	if (t && t->kind == AST_INDEX)
+		t = t->a;
+	if (!t || t->kind != AST_VAR || !t->sym || t->sym->kind != SYM_GLOBAL)
+		return NULL;
+	/* a scalar global changed in a loop is fine */
+	return t->sym->nkeys > 0 ? t->sym : NULL;
+}
+
+struct fn_walk {
+	struct mutations *m;
+	uint8_t *row;
+};
+
+static bool note_writes(struct ast *n, void *arg)
+{
+	struct fn_walk *w = arg;
+	struct symbol *s = written_array(n);
+
+	if (s && !w->row[s->slot]) {
+		w->row[s->slot] = 1;
+		w->m->changed = true;
+	}
+	/* what a callee changes, this function changes */
+	if (n->kind == AST_CALL && n->sym && n->sym->kind == SYM_FUNCTION) {
+		const uint8_t *callee = w->m->fn_writes +
+					(size_t)n->sym->slot * w->m->nglobals;
+
+		for (size_t g = 0; g < w->m->nglobals; g++) {
+			if (callee[g] && !w->row[g]) {
+				w->row[g] = 1;
+				w->m->changed = true;
+			}
+		}
+	}
+	return true;
+}
+
+static void mutations_compute(struct mutations *m)
+{
+	struct program *p = m->c->prog;
+
+	for (size_t i = 0; i < p->nfunctions; i++)
+		p->functions[i]->slot = (int)i;
+	/* to a fixed point: a call chain of any depth, recursion included */
+	do {
+		m->changed = false;
+		for (size_t i = 0; i < p->nfunctions; i++) {
+			struct fn_walk w = { m, m->fn_writes + i * m->nglobals };
+
+			ast_walk(p->functions[i]->body, note_writes, &w);
+		}
+	} while (m->changed);
+}
+
+/* the innermost open foreach over @s, or NULL */
+static struct ast *iterated_by(const struct mutations *m, const struct symbol *s)
+{
+	for (int i = m->depth - 1; i >= 0; i--)
+		if (m->iterating[i] == s)
+			return m->loops[i];
+	return NULL;
+}
+
+static void report_mutation(struct mutations *m, struct ast *n,
+			    const struct symbol *s, bool by_call)
+{
+	struct ast *loop = iterated_by(m, s);
+
+	if (by_call)
+		diag_error(m->c->diag, n->loc,
+			   "function call modifies array '%s' during 'foreach' iteration",
+			   s->name);
+	else
+		diag_error(m->c->diag, n->loc,
+			   "array '%s' modified during 'foreach' iteration",
+			   s->name);
+	diag_note(m->c->diag, loop->b->loc,
+		  "the loop over '%s' is here; collect the changes in another array and apply them after it",
+		  s->name);
+}
+
+static void check_node_mutation(struct mutations *m, struct ast *n)
+{
+	struct symbol *s = written_array(n);
+
+	if (s && iterated_by(m, s))
+		report_mutation(m, n, s, false);
+	if (n->kind != AST_CALL || !n->sym || n->sym->kind != SYM_FUNCTION)
+		return;
+	for (int i = 0; i < m->depth; i++) {
+		const uint8_t *w = m->fn_writes +
+				   (size_t)n->sym->slot * m->nglobals;
+
+		if (w[m->iterating[i]->slot]) {
+			report_mutation(m, n, m->iterating[i], true);
+			return;
+		}
+	}
+}
+
+static void check_mutations(struct mutations *m, struct ast *n);
+
+static void check_mutation_list(struct mutations *m, struct ast *l)
+{
+	ast_foreach_child(x, l)
+		check_mutations(m, x);
+}
+
+static void check_mutations(struct mutations *m, struct ast *n)
+{
+	if (!n)
+		return;
+	if (m->depth)
+		check_node_mutation(m, n);
+	if (n->kind == AST_FOREACH && n->b->sym) {
+		/* the limit is evaluated before the loop starts */
+		check_mutation_list(m, n->e);
+		m->iterating[m->depth] = n->b->sym;
+		m->loops[m->depth] = n;
+		m->depth++;
+		check_mutation_list(m, n->c);
+		m->depth--;
+		return;
+	}
+	check_mutation_list(m, n->a);
+	check_mutation_list(m, n->b);
+	check_mutation_list(m, n->c);
+	check_mutation_list(m, n->d);
+	check_mutation_list(m, n->e);
+}
+
+static bool count_foreach(struct ast *n, void *arg)
+{
+	if (n->kind == AST_FOREACH)
+		++*(int *)arg;
+	return true;
+}
+
+int sema_check_foreach(struct compile *c)
+{
+	struct program *p = c->prog;
+	struct mutations m = { .c = c, .nglobals = p->nglobals };
+	int loops = 0;
+
+	for (size_t i = 0; i < p->nhandlers; i++)
+		ast_walk(p->handlers[i].probe, count_foreach, &loops);
+	for (size_t i = 0; i < p->nfunctions; i++)
+		ast_walk(p->functions[i]->body, count_foreach, &loops);
+	if (!loops || !p->nglobals)
+		return 0;
+	m.fn_writes = arena_zalloc(c->arena, (p->nfunctions + 1) * p->nglobals);
+	m.iterating = arena_zalloc(c->arena, (size_t)loops * sizeof(*m.iterating));
+	m.loops = arena_zalloc(c->arena, (size_t)loops * sizeof(*m.loops));
+	if (!m.fn_writes || !m.iterating || !m.loops)
+		return -ENOMEM;
+	mutations_compute(&m);
+	for (size_t i = 0; i < p->nhandlers; i++)
+		check_mutations(&m, p->handlers[i].probe->c);
+	for (size_t i = 0; i < p->nfunctions; i++)
+		check_mutations(&m, p->functions[i]->body);
 	return c->diag->errors ? -EINVAL : 0;
 }

@@ -24,11 +24,14 @@ struct symbol {
 	struct ast *type_origin;	/* the node that fixed the type */
 	int nkeys;	/* > 0: an associative array with this many keys */
 	enum tap_type key_types[9];
+	struct ast *key_origin[9];	/* what fixed each key's type */
 	int64_t maxsize;	/* global a[N]; -1: the MAXMAPENTRIES default */
 	bool wrap;	/* global a%: the oldest entries make room */
 	int slot;	/* global index, or local slot in its frame */
 	bool assigned, read;
 	bool is_array_known;	/* nkeys decided (from a use or the decl) */
+	struct ast *linear_hist;	/* the first @hist_linear of these statistics */
+	int64_t hist_lo, hist_hi, hist_step;	/* and its shape */
 	/* functions */
 	struct symbol **params;
 	int nparams;

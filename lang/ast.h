@@ -32,7 +32,8 @@ enum ast_kind {
 	AST_FOR,	/* a: init, b: condition, c: step (each may be NULL), d: body */
 	AST_FOREACH,	/* a: key vars, b: array (AST_VAR), c: body, d: value var,
 			 * e: limit; num: sort column (0 none, -1 value, k key k),
-			 * op: sort direction (+1, -1) and ->str: stat op for value sort */
+			 * op: sort direction (+1, -1) and ->str: stat op for value sort
+			 * (resolved into ->slot by the compiler) */
 	AST_BREAK,
 	AST_CONTINUE,
 	AST_NEXT,
@@ -49,7 +50,8 @@ enum ast_kind {
 	AST_SCRIPT_ARG,	/* num: index (0: the count); op: '$' or '@' */
 	AST_INDEX,	/* a: array (AST_VAR), b: keys */
 	AST_CALL,	/* name, a: arguments */
-	AST_AT_CALL,	/* name ("@count", "@cast", ...), a: arguments, b: members */
+	AST_AT_CALL,	/* name ("@count", "@cast", ...), a: arguments, b: members;
+			 * op: the operator, resolved by the compiler */
 	AST_BINARY,	/* op, a, b: arithmetic, bitwise, comparison, '.' */
 	AST_LOGICAL,	/* op AST_OP_LAND/LOR, a, b */
 	AST_UNARY,	/* op '!', '~', '-', '+', a */

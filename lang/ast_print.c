@@ -161,9 +161,9 @@ void ast_print_expr(const struct ast *e, FILE *out)
 		break;
 	case AST_IN:
 		if (e->a->next) {
-			fputc('(', out);
+			fputc('[', out);
 			print_list(e->a, out);
-			fputc(')', out);
+			fputc(']', out);
 		} else {
 			print_operand(e->a, out);
 		}

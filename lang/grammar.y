@@ -18,6 +18,9 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
 static void yyerror(YYLTYPE *loc, yyscan_t scanner, struct parse_ctx *ctx,
 			const char *msg);
 
+/* from the start of one token to the end of another (a ';' left out) */
+#define RANGE(a, b) ((struct src_range){ (a).start, (b).end })
+
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                    \
 	do {                                                           \
 		if (N) {                                               \
@@ -72,7 +75,7 @@ static void yyerror(YYLTYPE *loc, yyscan_t scanner, struct parse_ctx *ctx,
 %precedence EXPR_STMT
 /* tokens that can start an expression: after a complete statement without
  * ';' they continue it (as SystemTap's parser does) rather than end it */
-%precedence NUMBER STRING DOLLAR_ARG AT_ARG IDENT TARGET AT_IDENT
+%precedence NUMBER STRING DOLLAR_ARG AT_ARG IDENT TARGET AT_IDENT '['
 %precedence ';'
 %precedence IFX
 %precedence ELSE
@@ -239,9 +242,9 @@ stmt
 	| RETURN %prec EXPR_STMT	{ $$ = ast_new(ctx, AST_RETURN, @$); }
 	| RETURN ';'			{ $$ = ast_new(ctx, AST_RETURN, @1); }
 	| RETURN expr %prec EXPR_STMT	{ $$ = ast_node(ctx, AST_RETURN, @$, $2, NULL, NULL); }
-	| RETURN expr ';'		{ $$ = ast_node(ctx, AST_RETURN, @1, $2, NULL, NULL); }
+	| RETURN expr ';'		{ $$ = ast_node(ctx, AST_RETURN, RANGE(@1, @2), $2, NULL, NULL); }
 	| DELETE expr %prec EXPR_STMT	{ $$ = ast_node(ctx, AST_DELETE, @$, $2, NULL, NULL); }
-	| DELETE expr ';'		{ $$ = ast_node(ctx, AST_DELETE, @1, $2, NULL, NULL); }
+	| DELETE expr ';'		{ $$ = ast_node(ctx, AST_DELETE, RANGE(@1, @2), $2, NULL, NULL); }
 	| TRY block CATCH block		{ $$ = ast_node(ctx, AST_TRY, @$, $2, NULL, $4); }
 	| TRY block CATCH '(' IDENT ')' block
 					{ $$ = ast_node(ctx, AST_TRY, @$, $2, ast_named(ctx, AST_VAR, @5, $5, NULL), $7); }
@@ -314,6 +317,7 @@ expr
 	| expr IN IDENT			{ $$ = ast_node(ctx, AST_IN, @$, $1, ast_named(ctx, AST_VAR, @3, $3, NULL), NULL); }
 	| '(' expr ',' arg_list ')' IN IDENT
 					{ $$ = ast_node(ctx, AST_IN, @$, ast_append($2, $4), ast_named(ctx, AST_VAR, @7, $7, NULL), NULL); }
+	| '[' arg_list ']' IN IDENT	{ $$ = ast_node(ctx, AST_IN, @$, $2, ast_named(ctx, AST_VAR, @5, $5, NULL), NULL); }
 	| expr EQ expr			{ $$ = ast_op(ctx, AST_BINARY, @$, AST_OP_EQ, $1, $3); }
 	| expr NE expr			{ $$ = ast_op(ctx, AST_BINARY, @$, AST_OP_NE, $1, $3); }
 	| expr '<' expr			{ $$ = ast_op(ctx, AST_BINARY, @$, '<', $1, $3); }
@@ -348,8 +352,9 @@ primary
 	| IDENT %prec EXPR_STMT		{ $$ = ast_named(ctx, AST_VAR, @$, $1, NULL); }
 	| IDENT '[' arg_list ']'	{ $$ = ast_node(ctx, AST_INDEX, @$, ast_named(ctx, AST_VAR, @1, $1, NULL), $3, NULL); }
 	| IDENT '(' args ')'		{ $$ = ast_named(ctx, AST_CALL, @$, $1, $3); }
-	| TARGET members		{ $$ = ast_named(ctx, AST_TARGET, @$, $1, $2); }
-	| AT_IDENT '(' args ')' members	{ $$ = ast_named(ctx, AST_AT_CALL, @$, $1, $3); $$->b = $5; }
+	| TARGET members %prec EXPR_STMT	{ $$ = ast_named(ctx, AST_TARGET, @$, $1, $2); }
+	| AT_IDENT '(' args ')' members %prec EXPR_STMT
+					{ $$ = ast_named(ctx, AST_AT_CALL, @$, $1, $3); $$->b = $5; }
 	| '(' expr ')'			{ $$ = $2; }
 	;
 

@@ -9,17 +9,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "builtins.h"
 #include "rt.h"
 
-#define HIST_WIDTH 50
-#define HIST_ELISION 2
-
-struct hist_view {
-	const uint64_t *counts;
-	int nbuckets;
-	bool linear;
-	int64_t lo, step;
-};
 
 static int digits_of(int64_t v)
 {
@@ -86,16 +78,19 @@ static void hist_range(const struct hist_view *h, int *low, int *high,
 
 static bool elided(const struct hist_view *h, int i, int low, int high)
 {
-	int from = i - HIST_ELISION > low ? i - HIST_ELISION : low;
-	int to = i + HIST_ELISION < high ? i + HIST_ELISION : high;
+	int e = h->elision < h->nbuckets ? h->elision : h->nbuckets;
+	int from = i - e > low ? i - e : low;
+	int to = i + e < high ? i + e : high;
 
+	if (h->elision < 0)
+		return false;
 	for (int k = from; k <= to; k++)
 		if (h->counts[k])
 			return false;
 	return true;
 }
 
-static int hist_print(const struct hist_view *h, struct strbuf *out)
+int hist_print(const struct hist_view *h, struct strbuf *out)
 {
 	int low, high, val_space, cnt_space, err = 0;
 	bool under, over, eliding = false;
@@ -103,7 +98,7 @@ static int hist_print(const struct hist_view *h, struct strbuf *out)
 	char line[256];
 
 	hist_range(h, &low, &high, &under, &over, &max);
-	scale = max <= HIST_WIDTH ? 1 : (max + HIST_WIDTH - 1) / HIST_WIDTH;
+	scale = max <= (uint64_t)h->width ? 1 : (max + (uint64_t)h->width - 1) / (uint64_t)h->width;
 	cnt_space = digits_of((int64_t)max);
 	if (h->linear) {
 		int a = digits_of(h->lo) + under;
@@ -120,7 +115,7 @@ static int hist_print(const struct hist_view *h, struct strbuf *out)
 		val_space = 5;
 	snprintf(line, sizeof(line), "%*s |", val_space, "value");
 	err |= strbuf_add(out, line, strlen(line));
-	for (int j = 0; j < HIST_WIDTH; j++)
+	for (int j = 0; j < h->width; j++)
 		err |= strbuf_add(out, "-", 1);
 	err |= strbuf_add(out, " count\n", 7);
 	for (int i = low; i <= high; i++) {
@@ -149,7 +144,7 @@ static int hist_print(const struct hist_view *h, struct strbuf *out)
 		for (uint64_t j = 0; j < bars; j++)
 			err |= strbuf_add(out, "@", 1);
 		snprintf(line, sizeof(line), "%*" PRIu64 "\n",
-			 (int)(HIST_WIDTH - bars + 1 + (uint64_t)cnt_space), h->counts[i]);
+			 (int)((uint64_t)h->width - bars + 1 + (uint64_t)cnt_space), h->counts[i]);
 		err |= strbuf_add(out, line, strlen(line));
 	}
 	err |= strbuf_add(out, "\n", 1);
@@ -161,21 +156,23 @@ int hist_render(struct exec *x, struct ast *e, struct strbuf *out)
 	struct ast *target = e->a;
 	const struct ast *var = target->kind == AST_VAR ? target : target->a;
 	const struct stats_shape *shape = &x->rt->globals[var->sym->slot].shape;
-	struct hist_view h = { 0 };
+	const struct limits *lim = &x->rt->prog->limits;
+	struct hist_view h = { .width = (int)lim->hist_width,
+			       .elision = (int)lim->hist_elision };
 	struct stats *s;
 
-	if (target->kind == AST_VAR) {
+	if (target->kind == AST_VAR)
 		s = &x->rt->globals[var->sym->slot].st;
-	} else {
+	else
 		s = rt_stats_lookup(x, target);
-	}
 	if (x->failed)
 		return 0;
+	/* SystemTap's rule: only @count and @sum are defined on nothing */
 	if (!s || !s->count) {
-		rt_fail(x, e, "empty aggregate near '%s'", e->name);
+		rt_fail(x, e, "empty aggregate");
 		return 0;
 	}
-	if (!strcmp(e->name, "@hist_log")) {
+	if (e->op == AT_HIST_LOG) {
 		h.counts = s->log;
 		h.nbuckets = HIST_LOG_BUCKETS;
 	} else {

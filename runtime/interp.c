@@ -17,27 +17,6 @@
 
 static struct sv eval_str_any(struct exec *x, struct ast *e);
 
-void rt_fail(struct exec *x, const struct ast *where, const char *fmt, ...)
-{
-	struct rt *rt = x->rt;
-	char msg[256];
-	unsigned line = 0, col = 0;
-	va_list ap;
-
-	if (x->failed)
-		return;
-	x->failed = true;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (where)
-		src_position(rt->prog->src, where->loc.start, &line, &col);
-	snprintf(rt->errmsg, sizeof(rt->errmsg), "%s at %s:%u:%u%s%s%s", msg,
-		 rt->prog->src->name, line, col,
-		 x->probe ? " (probe " : "", x->probe ? x->probe->dp->pp : "",
-		 x->probe ? ")" : "");
-}
-
 /* --- variables ------------------------------------------------------------ */
 
 static struct rt_global *global_of(struct exec *x, const struct ast *e)
@@ -55,7 +34,7 @@ static bool is_global(const struct ast *e)
 	return e->sym && e->sym->kind == SYM_GLOBAL;
 }
 
-static size_t max_string(struct exec *x)
+size_t max_string_len(struct exec *x)
 {
 	long n = x->rt->prog->limits.maxstringlen;
 
@@ -65,7 +44,7 @@ static size_t max_string(struct exec *x)
 /* SystemTap keeps strings to MAXSTRINGLEN - 1 bytes, cutting the rest */
 struct sv rt_clamp(struct exec *x, struct sv v)
 {
-	size_t max = max_string(x);
+	size_t max = max_string_len(x);
 
 	if (v.n > max)
 		v.n = max;
@@ -91,21 +70,42 @@ static void local_set_str(struct exec *x, struct rt_local *l, struct sv v)
 	l->s = sv_from(l->buf, v.n);
 }
 
+/* the allocation behind a stored string of @len bytes: a power of two,
+ * so a string that changes but does not outgrow it stays where it is */
+static size_t str_cap(size_t len)
+{
+	size_t cap = 16;
+
+	while (cap < len + 1)
+		cap *= 2;
+	return cap;
+}
+
+/*
+ * Stores @v in the owned string *@p of *@len bytes (see str_cap), reusing
+ * the allocation when it is big enough: a handler that keeps setting a
+ * global or an array element to a new name allocates nothing.
+ */
+int rt_str_store(char **p, size_t *len, struct sv v)
+{
+	if (!*p || str_cap(*len) < v.n + 1) {
+		char *n = malloc(str_cap(v.n));
+
+		if (!n)
+			return -ENOMEM;
+		free(*p);
+		*p = n;
+	}
+	memmove(*p, v.p, v.n);
+	(*p)[v.n] = '\0';
+	*len = v.n;
+	return 0;
+}
+
 static void global_set_str(struct exec *x, struct rt_global *g, struct sv v)
 {
-	char *p;
-
-	v = rt_clamp(x, v);
-	p = malloc(v.n + 1);
-	if (!p) {
+	if (rt_str_store(&g->s, &g->slen, rt_clamp(x, v)))
 		rt_fail(x, NULL, "out of memory");
-		return;
-	}
-	memcpy(p, v.p, v.n);
-	p[v.n] = '\0';
-	free(g->s);
-	g->s = p;
-	g->slen = v.n;
 }
 
 /* --- array keys ------------------------------------------------------------ */
@@ -124,7 +124,7 @@ static bool build_key(struct exec *x, struct ast *keys, const struct map *m,
 	ast_foreach_child(k, keys)
 	{
 		if (m->ktypes[i] == TYPE_STRING) {
-			strs[i] = eval_str(x, k);
+			strs[i] = rt_clamp(x, eval_str(x, k));
 			len += 4 + strs[i].n;
 		} else {
 			nums[i] = eval_num(x, k);
@@ -179,9 +179,11 @@ static struct map_entry *array_slot(struct exec *x, struct ast *e)
 	if (!build_key(x, e->b, &g->map, &key, &hash))
 		return NULL;
 	err = map_get(&g->map, &key, hash, &ent);
-	if (err == -ENOSPC)
-		rt_fail(x, e, "array '%s' is full (%ld entries; raise it with global %s[N] or -DMAXMAPENTRIES=N)",
-			e->a->name, g->map.maxsize, e->a->name);
+	if (err == -ENOSPC && e->a->sym->maxsize > 0)
+		rt_fail(x, e, "Array overflow, check size limit (%ld)",
+			g->map.maxsize);
+	else if (err == -ENOSPC)
+		rt_fail(x, e, "Array overflow, check MAXMAPENTRIES");
 	else if (err)
 		rt_fail(x, e, "out of memory");
 	return ent;
@@ -204,47 +206,65 @@ struct stats *rt_stats_lookup(struct exec *x, struct ast *e)
 	return stats_of(x, e, false);
 }
 
+static const struct stats_shape *shape_of(struct exec *x, const struct ast *arg)
+{
+	const struct ast *var = arg->kind == AST_VAR ? arg : arg->a;
+
+	return &x->rt->globals[var->sym->slot].shape;
+}
+
+/* @count and @sum of nothing are 0; the others are SystemTap's error */
 static int64_t stat_value(struct exec *x, struct ast *e)
 {
 	struct stats *s = stats_of(x, e->a, false);
-	const char *op = e->name;
 
 	if (x->failed)
 		return 0;
-	if (!strcmp(op, "@count"))
+	if (e->op == AT_COUNT)
 		return s ? s->count : 0;
-	if (!strcmp(op, "@sum"))
+	if (e->op == AT_SUM)
 		return s ? s->sum : 0;
 	if (!s || !s->count) {
-		rt_fail(x, e, "empty aggregate near '%s'", op);
+		rt_fail(x, e, "empty aggregate");
 		return 0;
 	}
-	if (!strcmp(op, "@min"))
-		return s->min;
-	if (!strcmp(op, "@max"))
-		return s->max;
-	if (!strcmp(op, "@avg"))
-		return s->sum / s->count;
-	if (!strcmp(op, "@variance"))
-		return s->count < 2 ? -1 : (int64_t)(s->sum_sq_dev / (double)(s->count - 1));
-	rt_fail(x, e, "'%s' of statistics gives a histogram, print it", op);
-	return 0;
+	switch (e->op) {
+	case AT_MIN: return s->min;
+	case AT_MAX: return s->max;
+	case AT_AVG: return s->sum / s->count;
+	case AT_VARIANCE: return stats_variance(s);
+	default:
+		rt_fail(x, e, "a histogram is printed, not used as a number");
+		return 0;
+	}
 }
 
+/* @hist_log(s)[i]: the count of bucket i, as SystemTap numbers them */
 static int64_t hist_bucket(struct exec *x, struct ast *e)
 {
 	struct stats *s = stats_of(x, e->a, false);
-	const struct stats_shape *shape;
 	int64_t i = eval_num(x, e->b->a);
+	const uint64_t *counts;
+	size_t n;
 
-	if (x->failed || !s)
+	if (x->failed)
 		return 0;
-	shape = &x->rt->globals[(e->a->kind == AST_VAR ? e->a : e->a->a)->sym->slot].shape;
-	if (!strcmp(e->name, "@hist_log"))
-		return s->log && i >= 0 && i < HIST_LOG_BUCKETS ? (int64_t)s->log[i] : 0;
-	if (!s->linear || i < 0 || (size_t)i >= hist_linear_nbuckets(shape))
+	if (!s || !s->count) {
+		rt_fail(x, e, "empty aggregate");
 		return 0;
-	return (int64_t)s->linear[i];
+	}
+	if (e->op == AT_HIST_LOG) {
+		counts = s->log;
+		n = HIST_LOG_BUCKETS;
+	} else {
+		counts = s->linear;
+		n = hist_linear_nbuckets(shape_of(x, e->a));
+	}
+	if (i < 0 || (uint64_t)i >= n) {
+		rt_fail(x, e, "histogram index out of range");
+		return 0;
+	}
+	return counts ? (int64_t)counts[i] : 0;
 }
 
 /* --- calls ------------------------------------------------------------------ */
@@ -277,8 +297,7 @@ static void call_user(struct exec *x, struct ast *e)
 
 	if (++x->rt->depth > x->rt->prog->limits.maxnesting) {
 		x->rt->depth--;
-		rt_fail(x, e, "function call nesting deeper than MAXNESTING=%ld",
-			x->rt->prog->limits.maxnesting);
+		rt_fail(x, e, "MAXNESTING exceeded");
 		return;
 	}
 	frame = frame_push(x, n);
@@ -318,7 +337,7 @@ static int64_t arith(struct exec *x, struct ast *e, int op, int64_t a, int64_t b
 	case '/':
 	case '%':
 		if (!b) {
-			rt_fail(x, e, "division by zero near operator '%c'", op);
+			rt_fail(x, e, "division by 0");
 			return 0;
 		}
 		if (a == INT64_MIN && b == -1)
@@ -376,16 +395,14 @@ static int64_t eval_regex(struct exec *x, struct ast *e)
 	int rc;
 
 	if (!re) {
-		char buf[512];
-
+		/* the compiler checked it; compiled at its first use, once */
 		re = calloc(1, sizeof(*re));
-		snprintf(buf, sizeof(buf), "%.*s", (int)e->b->len, e->b->str);
-		if (!re || regcomp(re, buf, REG_EXTENDED | REG_NOSUB)) {
+		if (!re || regcomp(re, e->b->str, REG_EXTENDED | REG_NOSUB)) {
 			free(re);
-			rt_fail(x, e->b, "bad regular expression");
+			rt_fail(x, e, "out of memory");
 			return 0;
 		}
-		e->aux = re;	/* compiled once; freed with the runtime */
+		e->aux = re;	/* freed with the runtime */
 	}
 	s = scratch_copy(&x->rt->scratch, s);
 	rc = regexec(re, s.p, 0, NULL, 0);
@@ -445,14 +462,13 @@ static int64_t agg_add(struct exec *x, struct ast *e)
 {
 	struct ast *lhs = e->a;
 	int64_t v = eval_num(x, e->b);
-	const struct ast *var = lhs->kind == AST_VAR ? lhs : lhs->a;
 	struct stats *s;
 
 	if (x->failed)
 		return 0;
 	s = stats_of(x, lhs, true);
 	if (s)
-		stats_add(s, &x->rt->globals[var->sym->slot].shape, v);
+		stats_add(s, shape_of(x, lhs), v);
 	return 0;
 }
 
@@ -480,7 +496,7 @@ static int64_t at_call_num(struct exec *x, struct ast *e)
 {
 	if (e->flags & AST_CTX)	/* @cast(...)->m */
 		return ctx_num(x, e);
-	if (!strcmp(e->name, "@defined"))
+	if (e->op == AT_DEFINED)
 		return ctx_defined(x, e->a);
 	if (e->b)
 		return hist_bucket(x, e);
@@ -583,9 +599,8 @@ static struct sv assign_str(struct exec *x, struct ast *e)
 		if (!ent)
 			return SV_EMPTY;
 		v = rt_clamp(x, v);
-		free(ent->v.s.p);
-		ent->v.s.p = strndup(v.p, v.n);
-		ent->v.s.len = ent->v.s.p ? v.n : 0;
+		if (rt_str_store(&ent->v.s.p, &ent->v.s.len, v))
+			rt_fail(x, lhs, "out of memory");
 		return v;
 	}
 	if (is_global(lhs)) {
@@ -664,10 +679,9 @@ static struct sv eval_str_any(struct exec *x, struct ast *e)
 
 static bool count_action(struct exec *x, struct ast *s)
 {
-	if (++x->rt->actions <= x->rt->prog->limits.maxaction)
+	if (++x->rt->actions <= x->rt->action_limit)
 		return true;
-	rt_fail(x, s, "MAXACTION exceeded (%ld statements in one probe run; raise it with -DMAXACTION=N)",
-		x->rt->prog->limits.maxaction);
+	rt_fail(x, s, "MAXACTION exceeded");
 	return false;
 }
 
@@ -683,9 +697,19 @@ static enum flow exec_block(struct exec *x, struct ast *list)
 	return FLOW_NORMAL;
 }
 
+/*
+ * Runs one iteration. What an iteration leaves in the scratch arena is
+ * dead once it ends normally (values that outlive it were copied into
+ * variables or arrays), so a loop of a million iterations in an end probe
+ * reuses the same scratch memory; a 'return' keeps it, for its value.
+ */
 static enum flow loop_body(struct exec *x, struct ast *body, bool *stop)
 {
+	struct scratch_mark m = scratch_mark(&x->rt->scratch);
 	enum flow f = exec_stmt(x, body);
+
+	if (f == FLOW_NORMAL || f == FLOW_CONTINUE || f == FLOW_BREAK)
+		scratch_rewind(&x->rt->scratch, m);
 
 	*stop = false;
 	if (f == FLOW_BREAK) {
@@ -822,7 +846,8 @@ enum flow exec_stmt(struct exec *x, struct ast *s)
 	case AST_RETURN:
 		if (s->a) {
 			if (s->a->type == TYPE_STRING)
-				x->ret.s = scratch_copy(&x->rt->scratch, eval_str(x, s->a));
+				x->ret.s = scratch_copy(&x->rt->scratch,
+							rt_clamp(x, eval_str(x, s->a)));
 			else
 				x->ret.n = eval_num(x, s->a);
 		}
@@ -836,10 +861,11 @@ enum flow exec_stmt(struct exec *x, struct ast *s)
 		if (!x->failed)
 			return f;
 		x->failed = false;
+		/* catch (msg) gets the message alone, as in SystemTap */
 		if (s->b)
 			assign_local(x, s->b, TYPE_STRING, 0,
 				     scratch_copy(&x->rt->scratch,
-						  sv_from(x->rt->errmsg, strlen(x->rt->errmsg))));
+						  sv_from(x->rt->errbare, strlen(x->rt->errbare))));
 		x->rt->errmsg[0] = '\0';
 		return exec_stmt(x, s->c);
 	}
@@ -857,59 +883,93 @@ struct sort_ctx {
 	const struct map *m;
 	int column;	/* key index, or -1 for the value */
 	int dir;
-	const char *statop;
+	enum at_op statop;	/* statistics arrays: what orders them */
 };
 
-static int64_t sort_stat(const struct stats *st, const char *op)
+/* the number a statistics entry stands for in a foreach: its @count
+ * unless the loop names another statistic */
+static int64_t stat_of_entry(const struct stats *st, enum at_op op)
 {
-	if (!st)
-		return 0;
-	if (!op || !strcmp(op, "@count"))
-		return st->count;
-	if (!strcmp(op, "@sum"))
-		return st->sum;
-	if (!strcmp(op, "@min"))
-		return st->min;
-	if (!strcmp(op, "@max"))
-		return st->max;
-	if (!strcmp(op, "@avg"))
-		return st->count ? st->sum / st->count : 0;
-	return st->count;
+	switch (op) {
+	case AT_SUM: return st->sum;
+	case AT_MIN: return st->min;
+	case AT_MAX: return st->max;
+	case AT_AVG: return st->count ? st->sum / st->count : 0;
+	default: return st->count;
+	}
 }
 
-static const struct sort_ctx *g_sort;	/* qsort has no context argument */
-
-static int sort_cmp(const void *pa, const void *pb)
+static int sort_cmp(const void *pa, const void *pb, void *arg)
 {
+	const struct sort_ctx *sc = arg;
 	uint32_t ia = *(const uint32_t *)pa, ib = *(const uint32_t *)pb;
-	const struct map *m = g_sort->m;
+	const struct map *m = sc->m;
 	const struct map_entry *a = &m->entries[ia], *b = &m->entries[ib];
-	int c = 0;
+	int c;
 
-	if (g_sort->column >= 0) {
+	if (sc->column >= 0) {
 		int64_t na, nb;
 		struct sv sa, sb;
 
-		map_key_at(m, a, g_sort->column, &na, &sa);
-		map_key_at(m, b, g_sort->column, &nb, &sb);
-		c = m->ktypes[g_sort->column] == TYPE_STRING ? sv_cmp(sa, sb) :
-							       (na > nb) - (na < nb);
+		map_key_at(m, a, sc->column, &na, &sa);
+		map_key_at(m, b, sc->column, &nb, &sb);
+		c = m->ktypes[sc->column] == TYPE_STRING ? sv_cmp(sa, sb) :
+							   (na > nb) - (na < nb);
 	} else if (m->vtype == TYPE_STRING) {
 		c = sv_cmp(sv_from(a->v.s.p ? a->v.s.p : "", a->v.s.len),
 			   sv_from(b->v.s.p ? b->v.s.p : "", b->v.s.len));
 	} else {
-		int64_t va = m->vtype == TYPE_STATS ? sort_stat(a->v.st, g_sort->statop) : a->v.n;
-		int64_t vb = m->vtype == TYPE_STATS ? sort_stat(b->v.st, g_sort->statop) : b->v.n;
+		int64_t va = m->vtype == TYPE_STATS ? stat_of_entry(a->v.st, sc->statop) : a->v.n;
+		int64_t vb = m->vtype == TYPE_STATS ? stat_of_entry(b->v.st, sc->statop) : b->v.n;
 
 		c = (va > vb) - (va < vb);
 	}
-	c *= g_sort->dir;
-	/* equal values keep insertion order */
+	c *= sc->dir;
+	/* equal values keep insertion order, so output is deterministic */
 	return c ? c : (ia > ib) - (ia < ib);
 }
 
+static void heap_sift_down(uint32_t *h, size_t n, size_t i,
+			   const struct sort_ctx *sc)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, big = i;
+		uint32_t t;
+
+		if (l < n && sort_cmp(&h[l], &h[big], (void *)sc) > 0)
+			big = l;
+		if (l + 1 < n && sort_cmp(&h[l + 1], &h[big], (void *)sc) > 0)
+			big = l + 1;
+		if (big == i)
+			return;
+		t = h[i];
+		h[i] = h[big];
+		h[big] = t;
+		i = big;
+	}
+}
+
+/*
+ * The @k first of @n indexes in sort order, in idx[0..k): a heap of the k
+ * best seen so far, O(n log k), for "foreach (... in a- limit 10)" over
+ * big arrays.
+ */
+static void partial_sort(uint32_t *idx, size_t n, size_t k,
+			 const struct sort_ctx *sc)
+{
+	for (size_t i = k / 2; i-- > 0;)
+		heap_sift_down(idx, k, i, sc);
+	for (size_t i = k; i < n; i++) {
+		if (sort_cmp(&idx[i], &idx[0], (void *)sc) >= 0)
+			continue;
+		idx[0] = idx[i];
+		heap_sift_down(idx, k, 0, sc);
+	}
+	qsort_r(idx, k, sizeof(*idx), sort_cmp, (void *)sc);
+}
+
 static uint32_t *foreach_order(struct exec *x, struct ast *s, struct map *m,
-			       size_t *n)
+			       int64_t limit, size_t *n)
 {
 	uint32_t *idx = malloc((m->nentries + 1) * sizeof(*idx));
 	struct sort_ctx sc;
@@ -922,16 +982,18 @@ static uint32_t *foreach_order(struct exec *x, struct ast *s, struct map *m,
 	for (size_t i = 0; i < m->nentries; i++)
 		if (!m->entries[i].deleted)
 			idx[k++] = (uint32_t)i;
-	*n = k;
-	if (!s->num)
+	*n = limit >= 0 && (size_t)limit < k ? (size_t)limit : k;
+	if (!s->num || !*n)
 		return idx;
 	sc.m = m;
 	sc.column = s->num > 0 ? (int)s->num - 1 : -1;
 	sc.dir = s->op;
-	sc.statop = s->str;
-	g_sort = &sc;
-	qsort(idx, k, sizeof(*idx), sort_cmp);
-	g_sort = NULL;
+	sc.statop = (enum at_op)s->slot;
+	if (*n < k / 4) {
+		partial_sort(idx, k, *n, &sc);
+	} else {
+		qsort_r(idx, k, sizeof(*idx), sort_cmp, &sc);
+	}
 	return idx;
 }
 
@@ -949,7 +1011,12 @@ static void foreach_bind(struct exec *x, struct ast *s, struct map *m,
 		assign_local(x, k, m->ktypes[i], n, str);
 		i++;
 	}
-	if (s->d && m->vtype != TYPE_STATS)
+	if (!s->d)
+		return;
+	if (m->vtype == TYPE_STATS)
+		assign_local(x, s->d, TYPE_LONG,
+			     stat_of_entry(ent->v.st, (enum at_op)s->slot), SV_EMPTY);
+	else
 		assign_local(x, s->d, m->vtype, ent->v.n,
 			     m->vtype == TYPE_STRING ?
 				     sv_from(ent->v.s.p ? ent->v.s.p : "", ent->v.s.len) :
@@ -960,18 +1027,24 @@ enum flow exec_foreach(struct exec *x, struct ast *s)
 {
 	struct rt_global *g = global_of(x, s->b);
 	struct map *m = &g->map;
-	int64_t limit = s->e ? eval_num(x, s->e) : -1;
+	int64_t limit = -1;	/* none */
 	enum flow result = FLOW_NORMAL;
 	uint32_t *order;
 	size_t n = 0;
 
+	/* evaluated once, before the loop (SystemTap's rule) */
+	if (s->e) {
+		limit = eval_num(x, s->e);
+		if (limit < 0)
+			limit = 0;
+	}
 	if (x->failed)
 		return FLOW_ERROR;
-	order = foreach_order(x, s, m, &n);
+	order = foreach_order(x, s, m, limit, &n);
 	if (!order)
 		return FLOW_ERROR;
 	m->iterating++;
-	for (size_t i = 0; i < n && (limit < 0 || (int64_t)i < limit); i++) {
+	for (size_t i = 0; i < n; i++) {
 		bool stop;
 
 		/* the body may have deleted entries we have not reached */

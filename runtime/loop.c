@@ -41,6 +41,8 @@ struct cpu_reader {
 	void *cur;
 	uint64_t cur_ts;
 	uint64_t missed;	/* from page headers (overwrite mode) */
+	bool more;	/* the last fill stopped at the batch size */
+	uint64_t last_page_ts;	/* the header time of the last page read */
 	uint64_t dropped_seen;	/* from the stats file (discard mode) */
 	bool unknown_loss;
 };
@@ -199,12 +201,15 @@ static int fill_cpu(struct loop *lp, struct cpu_reader *c)
 		}
 		if (r < lp->page_size)
 			memset((char *)page + r, 0, (size_t)(lp->page_size - r));
+		/* a page starts with the time of its first record */
+		memcpy(&c->last_page_ts, page, sizeof(c->last_page_ts));
 		if (queue_push(c, page)) {
 			free(page);
 			break;
 		}
 		n++;
 	}
+	c->more = n == LOOP_BATCH_PAGES;
 	return n;
 }
 
@@ -246,9 +251,12 @@ static int read_spill_cpu(struct loop *lp, struct cpu_reader *c)
 		} else if (r != 1 || queue_push(c, page)) {
 			page_put(c, page);
 			break;
+		} else {
+			memcpy(&c->last_page_ts, page, sizeof(c->last_page_ts));
 		}
 		n++;
 	}
+	c->more = n == LOOP_BATCH_PAGES;
 	return n;
 }
 
@@ -274,6 +282,20 @@ static int fill_spill(struct loop *lp)
 		lp->spill_reported = true;
 	}
 	return n;
+}
+
+/*
+ * Records are merged in time order only up to what every CPU has been
+ * read to: a CPU whose fill stopped at the batch size may have older
+ * records still in the kernel than another CPU's newest, so nothing past
+ * the start of its last page read is handed out this round.
+ */
+static uint64_t read_horizon(const struct loop *lp, uint64_t limit)
+{
+	for (int i = 0; i < lp->ncpus; i++)
+		if (lp->cpus[i].more && lp->cpus[i].last_page_ts < limit)
+			limit = lp->cpus[i].last_page_ts;
+	return limit;
 }
 
 static int fill_all(struct loop *lp)
@@ -436,7 +458,7 @@ static int round_once(struct loop *lp)
 			      mono_now() : UINT64_MAX;
 	int n = fill_all(lp);
 
-	dispatch(lp, t0);
+	dispatch(lp, read_horizon(lp, t0));
 	return n;
 }
 
@@ -566,7 +588,7 @@ void loop_drain(struct loop *lp)
 	while (!rt_should_stop(lp->rt)) {
 		int n = fill_all(lp);
 
-		dispatch(lp, UINT64_MAX);
+		dispatch(lp, read_horizon(lp, UINT64_MAX));
 		if (!n)
 			break;
 	}

@@ -17,35 +17,37 @@
 #include "rt.h"
 #include "symbolize.h"
 
-#define LOCAL_POOL_SIZE 4096
-
 /* --- setup ------------------------------------------------------------------ */
 
-/* which histograms each statistics global collects, from its @hist_* uses */
-static bool note_hist(struct ast *n, void *arg)
+/* what each statistics global collects, from the @-operators used on it */
+static bool note_shape(struct ast *n, void *arg)
 {
 	struct rt *rt = arg;
 	const struct ast *var;
 	struct stats_shape *sh;
 
-	if (n->kind != AST_AT_CALL || !n->a || strncmp(n->name, "@hist_", 6))
+	if (n->kind != AST_AT_CALL || !n->a || !at_op_is_stat(n->op))
 		return true;
 	var = n->a->kind == AST_INDEX ? n->a->a : n->a;
 	if (!var->sym || var->sym->kind != SYM_GLOBAL)
 		return true;
 	sh = &rt->globals[var->sym->slot].shape;
-	if (!strcmp(n->name, "@hist_log")) {
+	switch (n->op) {
+	case AT_HIST_LOG:
 		sh->log = true;
-	} else if (ast_list_len(n->a) == 4) {
-		const struct ast *lo = n->a->next, *hi = lo->next, *step = hi->next;
-
-		if (lo->kind == AST_NUM && hi->kind == AST_NUM &&
-		    step->kind == AST_NUM && step->num > 0 && hi->num > lo->num) {
-			sh->linear = true;
-			sh->lo = lo->num;
-			sh->hi = hi->num;
-			sh->step = step->num;
-		}
+		break;
+	case AT_VARIANCE:
+		sh->variance = true;
+		break;
+	case AT_HIST_LINEAR:
+		/* the compiler checked the bounds: literals, one shape */
+		sh->linear = true;
+		sh->lo = var->sym->hist_lo;
+		sh->hi = var->sym->hist_hi;
+		sh->step = var->sym->hist_step;
+		break;
+	default:
+		break;
 	}
 	return true;
 }
@@ -63,14 +65,13 @@ static void globals_init(struct rt *rt)
 		if (s->decl->a && s->decl->a->kind == AST_NUM)
 			g->n = s->decl->a->num;
 		else if (s->decl->a && s->decl->a->kind == AST_STR)
-			g->s = strndup(s->decl->a->str, s->decl->a->len);
-		if (g->s)
-			g->slen = strlen(g->s);
+			rt_str_store(&g->s, &g->slen,
+				     sv_from(s->decl->a->str, s->decl->a->len));
 	}
 	for (size_t i = 0; i < p->nhandlers; i++)
-		ast_walk(p->handlers[i].probe, note_hist, rt);
+		ast_walk(p->handlers[i].probe, note_shape, rt);
 	for (size_t i = 0; i < p->nfunctions; i++)
-		ast_walk(p->functions[i]->body, note_hist, rt);
+		ast_walk(p->functions[i]->body, note_shape, rt);
 	for (size_t i = 0; i < p->nglobals; i++) {
 		const struct symbol *s = p->globals[i];
 		struct rt_global *g = &rt->globals[i];
@@ -82,25 +83,47 @@ static void globals_init(struct rt *rt)
 	}
 }
 
+/*
+ * Local variables live in one pool, frame after frame: the biggest probe
+ * frame plus MAXNESTING of the biggest function frame is all a run can
+ * take, so the pool is allocated once, at that size.
+ */
+static size_t local_pool_size(const struct program *p)
+{
+	size_t probe = 0, fn = 0;
+
+	for (size_t i = 0; i < p->nhandlers; i++)
+		if ((size_t)p->handlers[i].nlocals > probe)
+			probe = (size_t)p->handlers[i].nlocals;
+	for (size_t i = 0; i < p->nfunctions; i++) {
+		size_t n = (size_t)(p->functions[i]->nparams + p->functions[i]->nlocals);
+
+		if (n > fn)
+			fn = n;
+	}
+	return probe + fn * (size_t)p->limits.maxnesting + 1;
+}
+
 int rt_create(const struct program *p, struct output *out, struct rt **out_rt)
 {
 	struct rt *rt = calloc(1, sizeof(*rt));
 
 	if (!rt)
 		return -ENOMEM;
+	rt->local_pool_size = local_pool_size(p);
 	rt->prog = p;
 	rt->out = out;
 	rt->target_pid = p->target_pid;
 	rt->self = getpid();
 	rt->globals = calloc(p->nglobals + 1, sizeof(*rt->globals));
 	rt->probes = calloc(p->ndprobes + 1, sizeof(*rt->probes));
-	rt->local_pool = calloc(LOCAL_POOL_SIZE, sizeof(*rt->local_pool));
+	rt->local_pool = calloc(rt->local_pool_size, sizeof(*rt->local_pool));
 	rt->tasks = task_cache_alloc();
 	if (!rt->globals || !rt->probes || !rt->local_pool || !rt->tasks) {
 		rt_free(rt);
 		return -ENOMEM;
 	}
-	rt->local_pool_size = LOCAL_POOL_SIZE;
+	strbuf_init(&rt->strtmp);
 	rt->nprobes = p->ndprobes;
 	rt->id_task_fork = rt->id_task_exec = rt->id_task_rename = -1;
 	for (size_t i = 0; i < p->ndprobes; i++) {
@@ -146,6 +169,7 @@ void rt_free(struct rt *rt)
 		ast_walk(rt->prog->functions[i]->body, free_regex, NULL);
 	scratch_release(&rt->scratch);
 	symbolizer_free(rt->symbols);
+	strbuf_release(&rt->strtmp);
 	task_cache_free(rt->tasks);
 	free(rt->by_id);
 	free(rt->filter_refused);
@@ -353,37 +377,52 @@ int64_t ctx_num(struct exec *x, const struct ast *e)
 	}
 }
 
-static struct sv read_user_memory(struct exec *x, uint64_t addr)
+/*
+ * A NUL-terminated string of process @pid at @addr, at most MAXSTRINGLEN
+ * - 1 bytes, read page by page (it may end just before an unmapped page).
+ * *@got is how much could be read: 0 when nothing could.
+ */
+struct sv rt_read_user_string(struct exec *x, int pid, uint64_t addr,
+			      size_t *got)
 {
-	size_t max = (size_t)x->rt->prog->limits.maxstringlen;
+	size_t max = max_string_len(x), n = 0;
 	char *buf = scratch_alloc(&x->rt->scratch, max + 1);
-	int pid = task_lookup(x->rt->tasks, x->ev->tid)->tgid;
-	size_t got = 0;
 
+	*got = 0;
 	if (!buf)
 		return SV_EMPTY;
-	while (got < max) {
-		size_t chunk = 4096 - ((addr + got) & 4095);
+	while (n < max) {
+		size_t chunk = 4096 - ((addr + n) & 4095);
 		struct iovec l, r;
-		ssize_t n;
+		ssize_t k;
 
-		if (chunk > max - got)
-			chunk = max - got;
-		l.iov_base = buf + got;
+		if (chunk > max - n)
+			chunk = max - n;
+		l.iov_base = buf + n;
 		l.iov_len = chunk;
-		r.iov_base = (void *)(uintptr_t)(addr + got);
+		r.iov_base = (void *)(uintptr_t)(addr + n);
 		r.iov_len = chunk;
-		n = process_vm_readv(pid, &l, 1, &r, 1, 0);
-		if (n <= 0)
+		k = process_vm_readv(pid, &l, 1, &r, 1, 0);
+		if (k <= 0)
 			break;
-		if (memchr(buf + got, '\0', (size_t)n))
+		*got += (size_t)k;
+		if (memchr(buf + n, '\0', (size_t)k))
 			return sv_from(buf, strlen(buf));
-		got += (size_t)n;
+		n += (size_t)k;
 	}
-	buf[got] = '\0';
+	buf[n] = '\0';
+	return sv_from(buf, n);
+}
+
+static struct sv read_user_memory(struct exec *x, uint64_t addr)
+{
+	int pid = task_lookup(x->rt->tasks, x->ev->tid)->tgid;
+	size_t got;
+	struct sv v = rt_read_user_string(x, pid, addr, &got);
+
 	if (!got)
 		x->rt->user_read_failures++;
-	return sv_from(buf, got);
+	return v;
 }
 
 static void format_field(struct exec *x, struct strbuf *sb,
@@ -507,7 +546,7 @@ struct sv ctx_str(struct exec *x, const struct ast *e)
 		return SV_EMPTY;
 	switch (f->kind) {
 	case BIND_FIELD:
-		return field_string(x->ev, f);
+		return rt_clamp(x, field_string(x->ev, f));
 	case BIND_CONST_STR:
 		return sv_from(f->str, strlen(f->str));
 	case BIND_USER_READ:
@@ -579,15 +618,14 @@ static void run_probe(struct rt *rt, const struct rt_probe *p,
 
 	output_record_begin(rt->out);
 	rt->actions = 0;
-	rt->local_pool_used = 0;
+	/* SystemTap gives begin, end and error probes ten times the room:
+	 * they run once, and often walk whole arrays */
+	rt->action_limit = dp->kind == DPROBE_EVENT || dp->kind == DPROBE_TIMER ?
+				   rt->prog->limits.maxaction :
+				   rt->prog->limits.maxaction_interruptible;
+	rt->depth = 0;
 	x.locals = rt->local_pool;
 	x.nlocals = p->h->nlocals;
-	if (x.nlocals > (int)rt->local_pool_size / 2) {
-		snprintf(rt->errmsg, sizeof(rt->errmsg), "too many local variables");
-		rt->errors++;
-		output_record_end(rt->out, NULL);
-		return;
-	}
 	for (int i = 0; i < x.nlocals; i++) {
 		x.locals[i].n = 0;
 		x.locals[i].s = SV_EMPTY;
@@ -617,21 +655,18 @@ static void run_kind(struct rt *rt, enum dprobe_kind kind)
 	output_commit(rt->out);
 }
 
+/*
+ * A run-time error: said at once, on stderr, after what handlers printed
+ * so far. Past MAXERRORS (0: the first) the script stops, as SystemTap's
+ * does; its end then runs the error probes instead of the end probes.
+ */
 static void report_error(struct rt *rt)
 {
 	rt->errors++;
 	output_flush(rt->out);
 	fprintf(stderr, "ERROR: %s\n", rt->errmsg);
-	if (rt->errors > (unsigned)rt->prog->limits.maxerrors) {
-		bool again = rt->error_stop;
-
+	if (rt->errors > (unsigned long)rt->prog->limits.maxerrors)
 		rt->error_stop = true;
-		/* 'probe error' handlers run once, when errors stop the script */
-		if (!again)
-			for (size_t i = 0; i < rt->nprobes; i++)
-				if (rt->probes[i].dp->kind == DPROBE_ERROR)
-					run_probe(rt, &rt->probes[i], NULL);
-	}
 }
 
 void rt_run_begin(struct rt *rt)
@@ -646,13 +681,17 @@ void rt_run_begin(struct rt *rt)
 
 void rt_run_end(struct rt *rt)
 {
-	/* end probes run after an error too (SystemTap does so) */
-	bool stopped = rt->error_stop;
+	/* a session stopped by errors runs its error probes, not its end
+	 * probes (SystemTap's rule); they may fail and stop it again */
+	bool by_errors = rt->error_stop;
 
 	rt->error_stop = false;
-	run_kind(rt, DPROBE_END);
-	rt->error_stop = rt->error_stop || stopped;
+	run_kind(rt, by_errors ? DPROBE_ERROR : DPROBE_END);
+	rt->error_stop = rt->error_stop || by_errors;
 	output_flush(rt->out);
+	if (rt->errors)
+		fprintf(stderr, "WARNING: Number of errors: %u, skipped probes: 0\n",
+			rt->errors);
 }
 
 static void task_event(struct rt *rt, int id, const struct rt_event *ev)

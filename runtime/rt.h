@@ -86,7 +86,10 @@ struct rt {
 	size_t local_pool_size, local_pool_used;
 	int depth;
 	long actions;
-	char errmsg[512];
+	long action_limit;	/* MAXACTION, or MAXACTION_INTERRUPTIBLE */
+	char errmsg[640];	/* the whole message, location included */
+	char errbare[512];	/* what went wrong, alone (for catch) */
+	struct strbuf strtmp;	/* sprintf() renders here */
 	const struct rt_event *cur_event;
 	const struct rt_probe *cur_probe;
 	uint64_t events_handled;
@@ -127,6 +130,10 @@ void rt_fail(struct exec *x, const struct ast *where, const char *fmt, ...)
 
 /* a string cut to MAXSTRINGLEN - 1 bytes, as SystemTap keeps them */
 struct sv rt_clamp(struct exec *x, struct sv v);
+/* MAXSTRINGLEN - 1: the bytes a string keeps */
+size_t max_string_len(struct exec *x);
+/* Sets an owned string (a global's, an array element's); 0 or -ENOMEM. */
+int rt_str_store(char **p, size_t *len, struct sv v);
 
 /* builtins (rt_builtins.c) */
 int64_t builtin_num(struct exec *x, struct ast *e);
@@ -139,6 +146,8 @@ int render_print(struct exec *x, struct ast *e, struct strbuf *out);
 int64_t ctx_num(struct exec *x, const struct ast *e);
 struct sv ctx_str(struct exec *x, const struct ast *e);
 bool ctx_defined(struct exec *x, const struct ast *e);
+struct sv rt_read_user_string(struct exec *x, int pid, uint64_t addr,
+			      size_t *got);
 uint64_t rt_now_ns(void);
 int64_t rt_wall_ns(struct exec *x);
 
@@ -147,5 +156,20 @@ struct stats *rt_stats_lookup(struct exec *x, struct ast *e);
 
 /* histogram printing (hist.c) */
 int hist_render(struct exec *x, struct ast *e, struct strbuf *out);
+
+/* one histogram's counts and how to print them */
+struct hist_view {
+	const uint64_t *counts;
+	int nbuckets;	/* HIST_LOG_BUCKETS, or a linear one's with its two
+			 * out-of-range buckets */
+	bool linear;
+	int64_t lo, step;
+	int width;	/* columns of '@' for the biggest count (HIST_WIDTH) */
+	int elision;	/* empty buckets kept next to data, <0: all
+			 * (HIST_ELISION) */
+};
+
+/* Appends @h in SystemTap's layout to @out; 0 or -1 (out of memory). */
+int hist_print(const struct hist_view *h, struct strbuf *out);
 
 #endif

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/uio.h>
@@ -37,6 +38,14 @@ static int render_printf(struct exec *x, struct ast *e, struct strbuf *out)
 	for (size_t s = 0; s < f->nsegs && a; s++) {
 		if (f->segs[s].conv == FMT_LITERAL)
 			continue;
+		/* '*' widths and precisions come first, as longs */
+		for (int k = f->segs[s].width_arg + f->segs[s].precision_arg;
+		     k > 0 && a; k--) {
+			argv[i++].num = eval_num(x, a);
+			a = a->next;
+		}
+		if (!a)
+			break;
 		if (fmt_conv_is_string(f->segs[s].conv)) {
 			struct sv v = eval_str(x, a);
 
@@ -56,17 +65,30 @@ static int render_printf(struct exec *x, struct ast *e, struct strbuf *out)
 static bool is_hist_call(const struct ast *a)
 {
 	return a->kind == AST_AT_CALL && !a->b &&
-	       (!strcmp(a->name, "@hist_log") || !strcmp(a->name, "@hist_linear"));
+	       (a->op == AT_HIST_LOG || a->op == AT_HIST_LINEAR);
 }
 
-/* print, println, sprint, sprintln: arguments one after the other */
+/*
+ * print, println, sprint, sprintln: the arguments one after the other;
+ * printd, printdln, sprintd: the first argument is put between the others.
+ */
 static int render_values(struct exec *x, struct ast *e, struct strbuf *out,
-			 bool newline)
+			 bool newline, bool delimited)
 {
+	struct ast *args = e->a;
+	struct sv delim = SV_EMPTY;
 	int err = 0;
 
-	ast_foreach_child(a, e->a)
+	if (delimited) {
+		delim = scratch_copy(&x->rt->scratch, eval_str(x, args));
+		args = args->next;
+	}
+	ast_foreach_child(a, args)
 	{
+		if (a != args && delim.n)
+			err = strbuf_add(out, delim.p, delim.n);
+		if (err)
+			return err;
 		if (is_hist_call(a)) {
 			err = hist_render(x, a, out);
 		} else if (a->type == TYPE_STRING) {
@@ -85,7 +107,7 @@ static int render_values(struct exec *x, struct ast *e, struct strbuf *out,
 	return newline ? strbuf_add(out, "\n", 1) : 0;
 }
 
-int render_print(struct exec *x, struct ast *e, struct strbuf *out)
+static int render_print_call(struct exec *x, struct ast *e, struct strbuf *out)
 {
 	switch (bi(e)->id) {
 	case BI_PRINTF:
@@ -93,26 +115,47 @@ int render_print(struct exec *x, struct ast *e, struct strbuf *out)
 		return render_printf(x, e, out);
 	case BI_PRINTLN:
 	case BI_SPRINTLN:
-		return render_values(x, e, out, true);
+		return render_values(x, e, out, true, false);
+	case BI_PRINTD:
+	case BI_SPRINTD:
+		return render_values(x, e, out, false, true);
+	case BI_PRINTDLN:
+		return render_values(x, e, out, true, true);
 	default:
-		return render_values(x, e, out, false);
+		return render_values(x, e, out, false, false);
 	}
+}
+
+/*
+ * sprintf and friends render into one buffer the runtime keeps, from its
+ * current end, so a nested sprintf in an argument appends after the outer
+ * one's partial text and both come out whole; no allocation per call.
+ */
+/* all or nothing: a failing argument takes back what was rendered */
+int render_print(struct exec *x, struct ast *e, struct strbuf *out)
+{
+	size_t start = out->len;
+	int err = render_print_call(x, e, out);
+
+	if (x->failed)
+		out->len = start;
+	return err;
 }
 
 static struct sv render_to_string(struct exec *x, struct ast *e)
 {
-	struct strbuf sb;
+	struct strbuf *sb = &x->rt->strtmp;
+	size_t start = sb->len;
 	struct sv v;
 
-	strbuf_init(&sb);
-	if (render_print(x, e, &sb)) {
-		strbuf_release(&sb);
+	if (render_print(x, e, sb)) {
+		sb->len = start;
 		rt_fail(x, e, "out of memory");
 		return SV_EMPTY;
 	}
-	v = scratch_copy(&x->rt->scratch, sv_from(sb.buf ? sb.buf : "", sb.len));
-	strbuf_release(&sb);
-	return v;
+	v = scratch_copy(&x->rt->scratch, sv_from(sb->buf + start, sb->len - start));
+	sb->len = start;
+	return rt_clamp(x, v);
 }
 
 static void print_out(struct exec *x, struct ast *e)
@@ -211,36 +254,96 @@ static int64_t str_to_long(struct exec *x, struct ast *e)
 	return strtoll(s.p, NULL, (int)base);
 }
 
-/* text_str: printable text, with C escapes for the rest */
+/* the code point of a well-formed UTF-8 sequence at @p, and its length;
+ * 1 and the byte itself when it is not one */
+static int utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	int len = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 1;
+	uint32_t c = p[0] & (0x7f >> len);
+
+	if (len == 1 || (size_t)len > n)
+		goto byte;
+	for (int i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			goto byte;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	/* overlong forms would hide what the bytes were: show the bytes */
+	if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) ||
+	    (len == 4 && c < 0x10000))
+		goto byte;
+	*cp = c;
+	return len;
+byte:
+	*cp = p[0];
+	return 1;
+}
+
+/* one character as text_str() writes it: itself, \n and friends, \ooo,
+ * or \uXXXX / \UXXXXXXXX for UTF-8 */
+static int text_char(uint32_t c, int len, char *buf)
+{
+	static const char esc[][2] = {
+		{ '\a', 'a' }, { '\b', 'b' }, { '\f', 'f' }, { '\n', 'n' },
+		{ '\r', 'r' }, { '\t', 't' }, { '\v', 'v' }, { '"', '"' },
+		{ '\\', '\\' },
+	};
+
+	if (len > 1)
+		return sprintf(buf, c <= 0xffff ? "\\u%04x" : "\\U%08x", c);
+	if (c < 0x80 && isprint((int)c) && c != '"' && c != '\\') {
+		buf[0] = (char)c;
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(esc) / sizeof(esc[0]); i++)
+		if ((unsigned char)esc[i][0] == c) {
+			buf[0] = '\\';
+			buf[1] = esc[i][1];
+			return 2;
+		}
+	return sprintf(buf, "\\%03o", c & 0xff);
+}
+
+/*
+ * text_str(s) and string_quoted(s), as SystemTap writes them: printable
+ * ASCII as is, C escapes for the rest, within MAXSTRINGLEN - 1 bytes; a
+ * quoted string that had to be cut ends in "...
+ */
 static struct sv text_str(struct exec *x, struct ast *e, bool quoted)
 {
 	struct sv s = eval_str(x, e->a);
-	char *out = scratch_alloc(&x->rt->scratch, s.n * 4 + 3), *p = out;
+	size_t room = max_string_len(x), used = 0, i = 0;
+	char *out, piece[12];
 
+	out = scratch_alloc(&x->rt->scratch, room + 1);
 	if (!out)
 		return SV_EMPTY;
-	if (quoted)
-		*p++ = '"';
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-
-		switch (c) {
-		case '\n': p += sprintf(p, "\\n"); break;
-		case '\t': p += sprintf(p, "\\t"); break;
-		case '\r': p += sprintf(p, "\\r"); break;
-		case '"': p += sprintf(p, quoted ? "\\\"" : "\""); break;
-		case '\\': p += sprintf(p, "\\\\"); break;
-		default:
-			if (isprint(c))
-				*p++ = (char)c;
-			else
-				p += sprintf(p, "\\%03o", c);
-		}
+	if (quoted) {
+		room = (room > 5 ? room : 5) - 2;
+		out[used++] = '"';
 	}
-	if (quoted)
-		*p++ = '"';
-	*p = '\0';
-	return rt_clamp(x, sv_from(out, (size_t)(p - out)));
+	while (i < s.n && s.p[i]) {
+		uint32_t c;
+		int len = utf8_decode((const unsigned char *)s.p + i, s.n - i, &c);
+		int n = text_char(c, len, piece);
+
+		if ((size_t)n > room)
+			break;
+		memcpy(out + used, piece, (size_t)n);
+		used += (size_t)n;
+		room -= (size_t)n;
+		i += (size_t)len;
+	}
+	if (quoted && i < s.n && s.p[i]) {
+		/* the last three bytes become the marker, as in SystemTap */
+		used = used + room >= 3 ? used + room - 3 : 1;
+		memcpy(out + used, "\"...", 4);
+		used += 4;
+	} else if (quoted) {
+		out[used++] = '"';
+	}
+	out[used] = '\0';
+	return sv_from(out, used);
 }
 
 /* user_string() of an address that was not fetched by the probe: read
@@ -248,39 +351,15 @@ static struct sv text_str(struct exec *x, struct ast *e, bool quoted)
 static struct sv read_user_string(struct exec *x, struct ast *e, uint64_t addr,
 				  int pid)
 {
-	size_t max = (size_t)x->rt->prog->limits.maxstringlen;
-	char *buf = scratch_alloc(&x->rt->scratch, max + 1);
-	size_t got = 0;
+	size_t got;
+	struct sv v = rt_read_user_string(x, pid, addr, &got);
 
-	if (!buf)
-		return SV_EMPTY;
-	while (got < max) {
-		/* page by page: a string may end just before an unmapped page */
-		size_t chunk = 4096 - ((addr + got) & 4095);
-		struct iovec local, remote;
-		ssize_t n;
-
-		if (chunk > max - got)
-			chunk = max - got;
-		local.iov_base = buf + got;
-		local.iov_len = chunk;
-		remote.iov_base = (void *)(uintptr_t)(addr + got);
-		remote.iov_len = chunk;
-		n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
-		if (n <= 0)
-			break;
-		if (memchr(buf + got, '\0', (size_t)n))
-			return sv_from(buf, strlen(buf));
-		got += (size_t)n;
-	}
-	if (!got) {
-		if (e->a->next)
-			return eval_str(x, e->a->next);
-		rt_fail(x, e, "user string copy fault at 0x%" PRIx64, addr);
-		return SV_EMPTY;
-	}
-	buf[got] = '\0';
-	return sv_from(buf, got);
+	if (got)
+		return v;
+	if (e->a->next)
+		return eval_str(x, e->a->next);
+	rt_fail(x, e, "user string copy fault at 0x%" PRIx64, addr);
+	return SV_EMPTY;
 }
 
 static struct sv user_string(struct exec *x, struct ast *e)
@@ -326,6 +405,98 @@ static struct sv symname(struct exec *x, struct ast *e)
 	return scratch_copy(&x->rt->scratch, sv_from(s, strlen(s)));
 }
 
+/* errno_str(-2) and errno_str(2): "ENOENT", as SystemTap's tapset says */
+static struct sv errno_name(struct exec *x, struct ast *e)
+{
+	int64_t n = eval_num(x, e->a);
+	const char *name = n > -4096 && n < 4096 && n ?
+				   strerrorname_np((int)(n < 0 ? -n : n)) : NULL;
+	char *buf;
+
+	if (name)
+		return sv_from(name, strlen(name));
+	buf = scratch_alloc(&x->rt->scratch, 32);
+	if (!buf)
+		return SV_EMPTY;
+	snprintf(buf, 32, "E#%" PRId64, n < 0 ? -n : n);
+	return sv_from(buf, strlen(buf));
+}
+
+/* signal_str(10): "SIGUSR1" */
+static struct sv signal_name(struct exec *x, struct ast *e)
+{
+	int64_t n = eval_num(x, e->a);
+	const char *abbrev = n > 0 && n < 65 ? sigabbrev_np((int)n) : NULL;
+	char *buf = scratch_alloc(&x->rt->scratch, 32);
+
+	if (!buf)
+		return SV_EMPTY;
+	if (abbrev)
+		snprintf(buf, 32, "SIG%s", abbrev);
+	else if (n >= SIGRTMIN && n <= SIGRTMAX)
+		snprintf(buf, 32, "SIGRTMIN+%d", (int)n - SIGRTMIN);
+	else
+		snprintf(buf, 32, "SIG%" PRId64, n);
+	return sv_from(buf, strlen(buf));
+}
+
+/* ctime(gettimeofday_s()): "Thu Nov 26 13:52:01 2026", in UTC as in
+ * SystemTap's tapset */
+static struct sv ctime_of(struct exec *x, struct ast *e)
+{
+	time_t t = (time_t)eval_num(x, e->a);
+	char *buf = scratch_alloc(&x->rt->scratch, 32);
+	struct tm tm;
+
+	if (!buf)
+		return SV_EMPTY;
+	if (!gmtime_r(&t, &tm) || !strftime(buf, 32, "%a %b %e %H:%M:%S %Y", &tm))
+		snprintf(buf, 32, "<invalid time>");
+	return sv_from(buf, strlen(buf));
+}
+
+/* str_replace(s, old, new): every occurrence of old replaced */
+static struct sv str_replace(struct exec *x, struct ast *e)
+{
+	struct sv s = eval_str(x, e->a), from = eval_str(x, e->a->next);
+	struct sv to = eval_str(x, e->a->next->next);
+	struct strbuf *sb = &x->rt->strtmp;
+	size_t start = sb->len, i = 0;
+	struct sv v;
+	int err = 0;
+
+	if (!from.n)
+		return s;
+	while (i < s.n && !err) {
+		if (i + from.n <= s.n && !memcmp(s.p + i, from.p, from.n)) {
+			err = strbuf_add(sb, to.p, to.n);
+			i += from.n;
+		} else {
+			err = strbuf_add(sb, s.p + i++, 1);
+		}
+	}
+	v = err ? SV_EMPTY : scratch_copy(&x->rt->scratch,
+					   sv_from(sb->buf + start, sb->len - start));
+	sb->len = start;
+	if (err)
+		rt_fail(x, e, "out of memory");
+	return rt_clamp(x, v);
+}
+
+/* stringat(s, i): the byte at 0-based i, an error past the end */
+static int64_t stringat(struct exec *x, struct ast *e)
+{
+	struct sv s = eval_str(x, e->a);
+	int64_t i = eval_num(x, e->a->next);
+
+	if (i < 0 || (uint64_t)i >= s.n) {
+		if (!x->failed)
+			rt_fail(x, e, "string index %" PRId64 " is out of range", i);
+		return 0;
+	}
+	return (unsigned char)s.p[i];
+}
+
 /* --- dispatch ------------------------------------------------------------------- */
 
 static int64_t time_in(struct exec *x, int64_t unit)
@@ -352,6 +523,7 @@ int64_t builtin_num(struct exec *x, struct ast *e)
 	case BI_STRLEN: return (int64_t)eval_str(x, e->a).n;
 	case BI_ISINSTR: return isinstr(x, e);
 	case BI_STRTOL: return str_to_long(x, e);
+	case BI_STRINGAT: return stringat(x, e);
 	case BI_ABS:
 		a = eval_num(x, e->a);
 		return a < 0 ? -a : a;
@@ -376,6 +548,7 @@ struct sv builtin_str(struct exec *x, struct ast *e)
 	case BI_SPRINTF:
 	case BI_SPRINT:
 	case BI_SPRINTLN:
+	case BI_SPRINTD:
 		return render_to_string(x, e);
 	case BI_EXECNAME:
 		return execname(x, e);
@@ -397,6 +570,14 @@ struct sv builtin_str(struct exec *x, struct ast *e)
 		return text_str(x, e, false);
 	case BI_STRING_QUOTED:
 		return text_str(x, e, true);
+	case BI_ERRNO_STR:
+		return errno_name(x, e);
+	case BI_CTIME:
+		return ctime_of(x, e);
+	case BI_STR_REPLACE:
+		return str_replace(x, e);
+	case BI_SIGNAL_STR:
+		return signal_name(x, e);
 	default:
 		builtin_void(x, e);
 		return SV_EMPTY;
@@ -411,6 +592,8 @@ void builtin_void(struct exec *x, struct ast *e)
 	case BI_PRINTF:
 	case BI_PRINT:
 	case BI_PRINTLN:
+	case BI_PRINTD:
+	case BI_PRINTDLN:
 		print_out(x, e);
 		break;
 	case BI_EXIT:

@@ -153,29 +153,56 @@ static void linear_add(struct stats *s, const struct stats_shape *shape,
 	s->linear[b]++;
 }
 
+static void log_add(struct stats *s, int64_t v)
+{
+	if (!s->log) {
+		s->log = calloc(HIST_LOG_BUCKETS, sizeof(*s->log));
+		if (!s->log)
+			return;
+	}
+	s->log[hist_log_bucket(v)]++;
+}
+
 void stats_add(struct stats *s, const struct stats_shape *shape, int64_t v)
 {
-	double delta;
-
-	if (!s->count || v < s->min)
-		s->min = v;
-	if (!s->count || v > s->max)
-		s->max = v;
-	s->count++;
-	s->sum += v;
-	delta = (double)v - s->mean;
-	s->mean += delta / (double)s->count;
-	s->sum_sq_dev += delta * ((double)v - s->mean);
-	if (!shape)
-		return;
-	if (shape->log) {
-		if (!s->log)
-			s->log = calloc(HIST_LOG_BUCKETS, sizeof(*s->log));
-		if (s->log)
-			s->log[hist_log_bucket(v)]++;
+	if (!s->count) {
+		s->min = s->max = v;
+	} else {
+		if (v < s->min)
+			s->min = v;
+		if (v > s->max)
+			s->max = v;
 	}
+	s->count++;
+	s->sum = (int64_t)((uint64_t)s->sum + (uint64_t)v);
+	if (shape->variance) {
+		/* wrapping adds: no undefined behaviour past 2^127, where
+		 * the variance is wrong anyway (documented) */
+		s->vsum = (__int128)((unsigned __int128)s->vsum + (unsigned __int128)(__int128)v);
+		s->vsumsq = (__int128)((unsigned __int128)s->vsumsq +
+				       (unsigned __int128)((__int128)v * v));
+	}
+	if (shape->log)
+		log_add(s, v);
 	if (shape->linear)
 		linear_add(s, shape, v);
+}
+
+int64_t stats_variance(const struct stats *s)
+{
+	__int128 n = s->count, a, b, num;
+	long double mean;
+
+	if (s->count < 2)
+		return -1;
+	/* n * sumsq - sum^2 over n * (n - 1), when nothing overflows */
+	if (!__builtin_mul_overflow(n, s->vsumsq, &a) &&
+	    !__builtin_mul_overflow(s->vsum, s->vsum, &b) &&
+	    !__builtin_sub_overflow(a, b, &num))
+		return (int64_t)(num / (n * (n - 1)));
+	mean = (long double)s->vsum / (long double)s->count;
+	return (int64_t)(((long double)s->vsumsq - mean * (long double)s->vsum) /
+			 (long double)(s->count - 1));
 }
 
 void stats_release(struct stats *s)

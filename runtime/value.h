@@ -47,28 +47,52 @@ void scratch_release(struct scratch *s);
 void scratch_reset(struct scratch *s);
 /* NULL on ENOMEM */
 char *scratch_alloc(struct scratch *s, size_t n);
+
+/* a point in the arena to come back to, freeing what came after it */
+struct scratch_mark {
+	struct scratch_chunk *cur;
+	size_t used;
+};
+
+static inline struct scratch_mark scratch_mark(const struct scratch *s)
+{
+	return (struct scratch_mark){ s->cur, s->used };
+}
+
+static inline void scratch_rewind(struct scratch *s, struct scratch_mark m)
+{
+	s->cur = m.cur ? m.cur : s->head;
+	s->used = m.used;
+}
 struct sv scratch_copy(struct scratch *s, struct sv v);
 
 /* statistics: what <<< collects */
 #define HIST_LOG_BUCKETS 128	/* 64 negative, 0, 63 positive powers of two */
 
 struct stats {
-	int64_t count, sum, min, max;
-	double sum_sq_dev;	/* Welford's M2, for @variance */
-	double mean;
+	int64_t count, sum, min, max;	/* sum wraps, as SystemTap's does */
+	__int128 vsum, vsumsq;	/* exact sums, kept only for @variance */
 	uint64_t *log;	/* HIST_LOG_BUCKETS counters, or NULL */
 	uint64_t *linear;	/* (high - low) / step + 3 counters, or NULL */
 };
 
-/* how a statistics global collects histograms (from its @hist_* uses) */
+/* what a statistics global collects besides count, sum, min and max,
+ * decided by the compiler from the @-operators the script uses */
 struct stats_shape {
 	bool log;
 	bool linear;
+	bool variance;
 	int64_t lo, hi, step;
 };
 
 void stats_add(struct stats *s, const struct stats_shape *shape, int64_t v);
 void stats_release(struct stats *s);
+/*
+ * The sample variance (n - 1 in the divisor), rounded towards zero: exact
+ * while the sums fit in 128 bits, else in long double. -1 for fewer than
+ * two values, as SystemTap gives.
+ */
+int64_t stats_variance(const struct stats *s);
 int hist_log_bucket(int64_t v);
 int64_t hist_log_bucket_value(int b);
 size_t hist_linear_nbuckets(const struct stats_shape *shape);

@@ -12,6 +12,7 @@ golden_tests = \
 	tests/compile/dwarf-stack.tap \
 	tests/compile/execname-tracepoint.tap \
 	tests/compile/filter-bits.tap \
+	tests/compile/filter-execname.tap \
 	tests/compile/filter-glob-kept.tap \
 	tests/compile/filter-leading-next.tap \
 	tests/compile/filter-not-lowered.tap \
@@ -22,6 +23,8 @@ golden_tests = \
 	tests/compile/filter-signed-width.tap \
 	tests/compile/filter-string.tap \
 	tests/compile/filter-tid-cpu.tap \
+	tests/compile/functions-types.tap \
+	tests/compile/globals-types.tap \
 	tests/compile/kprobe-basic.tap \
 	tests/compile/kprobe-bitfield.tap \
 	tests/compile/kprobe-cast.tap \
@@ -59,14 +62,25 @@ golden_tests = \
 	tests/compile/uprobe-strings.tap \
 	tests/compile/uprobe-wildcard.tap \
 	tests/compile/uprobe-x-pid.tap \
+	tests/errors/array-arity.tap \
 	tests/errors/array-as-scalar.tap \
 	tests/errors/assign-context.tap \
 	tests/errors/bad-printf-format.tap \
+	tests/errors/bad-regex.tap \
+	tests/errors/break-outside-loop.tap \
+	tests/errors/define-bad-value.tap \
+	tests/errors/define-unknown.tap \
 	tests/errors/dwarf-float-param.tap \
 	tests/errors/dwarf-not-struct.tap \
 	tests/errors/dwarf-unknown-member.tap \
 	tests/errors/dwarf-unknown-param.tap \
+	tests/errors/embedded-c-function.tap \
 	tests/errors/embedded-c.tap \
+	tests/errors/foreach-modify.tap \
+	tests/errors/foreach-sort-stat.tap \
+	tests/errors/hist-linear-bounds.tap \
+	tests/errors/hist-linear-shapes.tap \
+	tests/errors/index-not-histogram.tap \
 	tests/errors/kernel-feature-missing.tap \
 	tests/errors/kprobe-blacklist.tap \
 	tests/errors/kprobe-cast-type.tap \
@@ -83,6 +97,7 @@ golden_tests = \
 	tests/errors/missing-binary.tap \
 	tests/errors/missing-symbol.tap \
 	tests/errors/perf-unknown.tap \
+	tests/errors/print-statistics.tap \
 	tests/errors/printf-arg-count.tap \
 	tests/errors/return-outside-function.tap \
 	tests/errors/script-arg-missing.tap \
@@ -92,11 +107,17 @@ golden_tests = \
 	tests/errors/sdt-no-markers.tap \
 	tests/errors/sdt-unknown-mark.tap \
 	tests/errors/several-errors.tap \
+	tests/errors/stat-op-not-stats.tap \
+	tests/errors/stats-local.tap \
 	tests/errors/stray-character.tap \
 	tests/errors/syntax-if-parens.tap \
 	tests/errors/syntax-missing-brace.tap \
 	tests/errors/timer-unit.tap \
+	tests/errors/type-array-key-conflict.tap \
+	tests/errors/type-global-conflict.tap \
 	tests/errors/type-mismatch.tap \
+	tests/errors/type-stats-assign.tap \
+	tests/errors/type-unknown-global.tap \
 	tests/errors/unknown-field.tap \
 	tests/errors/unknown-function.tap \
 	tests/errors/unknown-probe-point.tap \
@@ -112,14 +133,54 @@ golden_tests = \
 	tests/errors/uprobe-pid-mixed.tap \
 	tests/errors/uprobe-pid-two.tap \
 	tests/errors/uprobe-wildcard-none.tap \
+	tests/errors/variance-shift.tap \
 	tests/errors/wrong-context-type.tap \
 	tests/parse/expressions.tap \
 	tests/parse/probe-points.tap \
-	tests/parse/statements.tap
+	tests/parse/statements.tap \
+	tests/run/arrays-keys.tap \
+	tests/run/elision-0.tap \
+	tests/run/elision-1.tap \
+	tests/run/elision-default.tap \
+	tests/run/elision-none.tap \
+	tests/run/errno-signal-names.tap \
+	tests/run/error-array-overflow.tap \
+	tests/run/error-division.tap \
+	tests/run/error-empty-aggregate.tap \
+	tests/run/error-maxaction.tap \
+	tests/run/error-maxmapentries.tap \
+	tests/run/error-maxnesting.tap \
+	tests/run/error-modulo.tap \
+	tests/run/foreach-sort.tap \
+	tests/run/functions.tap \
+	tests/run/hist-linear-overunder.tap \
+	tests/run/hist-linear.tap \
+	tests/run/hist-log-full.tap \
+	tests/run/semicolons.tap \
+	tests/run/stats-ops.tap \
+	tests/run/string-limits.tap \
+	tests/run/strings.tap \
+	tests/run/try-catch.tap \
+	tests/run/wrap-arrays.tap
 live_tests = \
 	tests/live/command.sh \
 	tests/live/concurrent.sh \
 	tests/live/dwarf.sh \
+	tests/live/example-context-switches.sh \
+	tests/live/example-errno-summary.sh \
+	tests/live/example-exec-exit.sh \
+	tests/live/example-flight-recorder.sh \
+	tests/live/example-forks.sh \
+	tests/live/example-open-errors.sh \
+	tests/live/example-opensnoop.sh \
+	tests/live/example-signals.sh \
+	tests/live/example-syscall-latency.sh \
+	tests/live/example-syscall-top.sh \
+	tests/live/example-tcp-states.sh \
+	tests/live/example-topio.sh \
+	tests/live/example-uprobe-latency.sh \
+	tests/live/example-write-sizes.sh \
+	tests/live/filter-execname.sh \
 	tests/live/filter.sh \
 	tests/live/flight-list.sh \
 	tests/live/flight-overwrite.sh \
@@ -134,6 +195,7 @@ live_tests = \
 	tests/live/log-errors.sh \
 	tests/live/log-rotate.sh \
 	tests/live/log-switch-load.sh \
+	tests/live/order.sh \
 	tests/live/perf.sh \
 	tests/live/raw.sh \
 	tests/live/rejections.sh \

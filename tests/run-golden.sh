@@ -4,6 +4,10 @@
 #   tests/errors/NAME.tap  -> NAME.err      the diagnostics on stderr (exit 1)
 #   tests/parse/NAME.tap   -> NAME.expect   the parsed script, tapc -p1; its
 #                                           output must parse to itself again
+#   tests/run/NAME.tap     -> NAME.out      what running it prints: stdout,
+#                             then "--- stderr" and stderr when there is any
+#                             (scripts of begin/end/error probes only: they
+#                             need no kernel, no root)
 # Both compile for the saved target in tests/target, so they give the same
 # bytes on any machine. A "# args: ..." line in the script adds tapc
 # options, "# script-args: ..." arguments after the script. UPDATE_GOLDEN=1 rewrites the expected file; review it with git diff.
@@ -44,6 +48,19 @@ parse)
 		echo "FAIL: parse/$name: -p1 output does not print itself" >&2
 		exit 1
 	fi
+	;;
+run)
+	expect=$name.out
+	want=$(sed -n 's/^# status: //p' "$name.tap" | head -n 1)
+	want=${want:-0}
+	# shellcheck disable=SC2086
+	NO_COLOR=1 "$TAPC" $args "$name.tap" $sargs >"$out" 2>"$out.err"
+	rc=$?
+	if [ -s "$out.err" ]; then
+		echo "--- stderr" >>"$out"
+		cat "$out.err" >>"$out"
+	fi
+	rm -f "$out.err"
 	;;
 *)
 	echo "unknown golden test kind '$kind'" >&2

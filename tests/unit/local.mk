@@ -1,7 +1,8 @@
 # tests/unit/: C unit tests of pure logic
 unit_tests += tests/unit/test-format tests/unit/test-source \
 	tests/unit/test-elfsym tests/unit/test-tapd-config \
-	tests/unit/test-crash-walk tests/unit/test-crash-ksyms tests/unit/test-btf
+	tests/unit/test-crash-walk tests/unit/test-crash-ksyms tests/unit/test-btf \
+	tests/unit/test-map tests/unit/test-hist
 check_PROGRAMS += $(unit_tests)
 UNIT_LDADD = $(COMPILER_LIBS)
 tests_unit_test_format_SOURCES = tests/unit/test-format.c tests/unit/check.h
@@ -41,3 +42,8 @@ tests_unit_test_json_LDADD = $(RUNTIME_LIBS) $(COMPILER_LIBS) $(TRACEEVENT_LIBS)
 unit_tests += tests/unit/test-fileio
 tests_unit_test_fileio_SOURCES = tests/unit/test-fileio.c tests/unit/check.h
 tests_unit_test_fileio_LDADD = $(UTIL_LIBS)
+tests_unit_test_map_SOURCES = tests/unit/test-map.c tests/unit/check.h
+tests_unit_test_map_LDADD = $(RUNTIME_LIBS) $(UNIT_LDADD)
+tests_unit_test_hist_SOURCES = tests/unit/test-hist.c tests/unit/check.h
+tests_unit_test_hist_CPPFLAGS = $(AM_CPPFLAGS) $(TRACEEVENT_CFLAGS)
+tests_unit_test_hist_LDADD = $(RUNTIME_LIBS) $(TFB_LIBS) $(UNIT_LDADD)

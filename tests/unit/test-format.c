@@ -27,6 +27,25 @@ static const char *fmt1(const char *f, int64_t n, const char *s)
 	return out;
 }
 
+/* '*' widths and precisions come from the arguments, before the value */
+static void test_star(void)
+{
+	struct fmt f;
+	struct fmt_arg a[6] = { { .num = 5 }, { .num = 42 }, { .num = -4 },
+				{ .num = 2 }, { .str = "xyz", .len = 3 } };
+	struct strbuf sb;
+	const char *msg;
+	size_t off;
+
+	strbuf_init(&sb);
+	CHECK(!fmt_parse("[%*d][%*.*s]", 12, &f, &off, &msg));
+	CHECK(f.nargs == 5);
+	fmt_render(&f, a, &sb);
+	CHECK_STR(sb.buf, "[   42][xy  ]");
+	strbuf_release(&sb);
+	fmt_release(&f);
+}
+
 static void test_integers(void)
 {
 	CHECK_STR(fmt1("%d", -42, NULL), "-42");
@@ -99,6 +118,7 @@ static void test_errors(void)
 int main(void)
 {
 	test_integers();
+	test_star();
 	test_flags();
 	test_strings();
 	test_pointer();
