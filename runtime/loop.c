@@ -27,6 +27,8 @@
 /* how often the per-CPU drop counters are checked and the session's
  * tick runs (ns) */
 #define LOOP_STATS_NS 1000000000ull
+/* a reader that never goes idle still shows its output this often */
+#define LOOP_FLUSH_NS 200000000ull
 
 struct cpu_reader {
 	int fd;
@@ -57,6 +59,7 @@ struct loop {
 	int child_status;
 	bool child_done;
 	uint64_t next_stats;
+	uint64_t next_flush;
 	uint64_t spill_skipped;	/* bytes the spill dropped before we read them */
 	bool spill_reported;
 };
@@ -574,7 +577,11 @@ enum loop_stop loop_run(struct loop *lp)
 			return LOOP_STOP_SIGNAL;
 		if (pages < LOOP_BATCH_PAGES / 2) {
 			rt_flush(lp->rt);
+			lp->next_flush = now + LOOP_FLUSH_NS;
 			wait_for_work(lp, hold);
+		} else if (now >= lp->next_flush) {
+			rt_flush(lp->rt);
+			lp->next_flush = now + LOOP_FLUSH_NS;
 		}
 	}
 }
