@@ -130,6 +130,7 @@ struct program {
 	int nargs;
 	long target_pid;
 	bool uses_task_info;	/* execname(), pid(), ppid() on tracepoints */
+	bool uses_user_symbols;	/* usymname(): perf tracks process mappings */
 	void **fmts;	/* parsed printf formats (struct fmt) */
 	size_t nfmts;
 };

@@ -345,6 +345,16 @@ static bool uses_task_builtins(struct ast *n, void *arg)
 	return true;
 }
 
+static bool uses_usymname(struct ast *n, void *arg)
+{
+	bool *found = arg;
+
+	if (n->kind == AST_CALL && (n->flags & AST_BUILTIN) &&
+	    ((const struct builtin *)n->bind)->id == BI_USYMNAME)
+		*found = true;
+	return true;
+}
+
 /*
  * execname(), pid() and ppid() on a tracepoint come from tap's task table;
  * these events keep it right as processes fork, exec and rename.
@@ -359,10 +369,14 @@ static int add_task_helpers(struct compile *c)
 	struct program *p = c->prog;
 	bool needed = false;
 
-	for (size_t i = 0; i < p->nhandlers; i++)
+	for (size_t i = 0; i < p->nhandlers; i++) {
 		ast_walk(p->handlers[i].probe, uses_task_builtins, &needed);
-	for (size_t i = 0; i < p->nfunctions; i++)
+		ast_walk(p->handlers[i].probe, uses_usymname, &p->uses_user_symbols);
+	}
+	for (size_t i = 0; i < p->nfunctions; i++) {
 		ast_walk(p->functions[i]->body, uses_task_builtins, &needed);
+		ast_walk(p->functions[i]->body, uses_usymname, &p->uses_user_symbols);
+	}
 	if (!needed || !p->plan->ndefs)
 		return 0;
 	p->uses_task_info = true;

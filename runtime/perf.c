@@ -2,6 +2,7 @@
 #include "perf.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "symbolize.h"
 #include "tfb.h"
 
 /*
@@ -39,6 +41,7 @@ struct perf_source {
 	size_t data_pages;
 	uint64_t lost;
 	struct perf_ring *taken;	/* the ring perf_source_peek() chose */
+	struct symbolizer *sym;	/* told of mmaps, execs and exits */
 };
 
 static size_t ring_pages(size_t bytes, size_t page)
@@ -56,7 +59,7 @@ static long perf_event_open(struct perf_event_attr *attr, int cpu)
 }
 
 static int open_ring(struct perf_source *ps, const struct dprobe *dp, int probe,
-		     int cpu, struct diag *d)
+		     int cpu, bool track, struct diag *d)
 {
 	struct perf_event_attr attr = {
 		.size = sizeof(attr),
@@ -71,6 +74,15 @@ static int open_ring(struct perf_source *ps, const struct dprobe *dp, int probe,
 		.use_clockid = 1,
 		.clockid = CLOCK_MONOTONIC,
 		.wakeup_events = 1,
+		/*
+		 * One event per CPU also reports executable mappings, execs
+		 * and exits, so that usymname() resolves a process that is
+		 * gone by the time its samples are handled.
+		 */
+		.mmap = track,
+		.comm = track,
+		.comm_exec = track,
+		.task = track,
 	};
 	struct perf_ring *r = &ps->rings[ps->n];
 	size_t len = (1 + ps->data_pages) * ps->page;
@@ -104,10 +116,11 @@ static int open_ring(struct perf_source *ps, const struct dprobe *dp, int probe,
 	return 0;
 }
 
-int perf_source_open(const struct program *p, struct perf_source **out,
-		     struct diag *d)
+int perf_source_open(const struct program *p, struct symbolizer *sym,
+		     struct perf_source **out, struct diag *d)
 {
 	struct perf_source *ps;
+	bool track = sym != NULL;
 	size_t nperf = 0;
 	int ncpus = tfb_ncpus(), err = 0;
 
@@ -119,6 +132,7 @@ int perf_source_open(const struct program *p, struct perf_source **out,
 	ps = calloc(1, sizeof(*ps));
 	if (!ps)
 		return -ENOMEM;
+	ps->sym = sym;
 	ps->page = (size_t)sysconf(_SC_PAGESIZE);
 	ps->data_pages = ring_pages((size_t)p->plan->instance.buffer_kb * 1024, ps->page);
 	ps->rings = calloc(nperf * (size_t)ncpus, sizeof(*ps->rings));
@@ -130,7 +144,8 @@ int perf_source_open(const struct program *p, struct perf_source **out,
 		if (p->dprobes[i]->kind != DPROBE_PERF)
 			continue;
 		for (int cpu = 0; cpu < ncpus && !err; cpu++)
-			err = open_ring(ps, p->dprobes[i], (int)i, cpu, d);
+			err = open_ring(ps, p->dprobes[i], (int)i, cpu, track, d);
+		track = false;
 	}
 	if (err) {
 		perf_source_free(ps);
@@ -180,7 +195,38 @@ static void ring_copy(const struct perf_ring *r, uint64_t off, void *dst, size_t
 	}
 }
 
-/* decodes the ring's next sample into r->cur; skips other records */
+/* the process events that keep the symbolizer's maps current */
+static void track_record(struct perf_source *ps, const struct perf_ring *r,
+			 uint64_t off, const struct perf_event_header *h)
+{
+	struct {
+		uint32_t pid, tid;
+		uint64_t addr, len, pgoff;
+		char path[4096];
+	} mm;
+	uint32_t ids[4];	/* pid, ppid or tid, tid, ptid */
+	size_t body = h->size - sizeof(*h);
+
+	if (!ps->sym || body < sizeof(ids))
+		return;
+	if (h->type == PERF_RECORD_MMAP && body > offsetof(typeof(mm), path)) {
+		size_t n = body < sizeof(mm) ? body : sizeof(mm);
+
+		ring_copy(r, off, &mm, n);
+		((char *)&mm)[n - 1] = '\0';	/* the record pads the name with NULs */
+		symbolizer_add_map(ps->sym, (int)mm.pid, mm.addr, mm.len, mm.pgoff, mm.path);
+		return;
+	}
+	ring_copy(r, off, ids, sizeof(ids));
+	if (h->type == PERF_RECORD_COMM && (h->misc & PERF_RECORD_MISC_COMM_EXEC))
+		symbolizer_forget(ps->sym, (int)ids[0]);
+	else if (h->type == PERF_RECORD_FORK && ids[0] != ids[1])
+		symbolizer_forget(ps->sym, (int)ids[0]);	/* a new process */
+	else if (h->type == PERF_RECORD_EXIT && ids[0] == ids[2])
+		symbolizer_exited(ps->sym, (int)ids[0]);	/* its main thread */
+}
+
+/* decodes the ring's next sample into r->cur; tracks other records */
 static bool ring_fill(struct perf_source *ps, struct perf_ring *r)
 {
 	uint64_t head = __atomic_load_n(&r->meta->data_head, __ATOMIC_ACQUIRE);
@@ -213,6 +259,8 @@ static bool ring_fill(struct perf_source *ps, struct perf_ring *r)
 
 			ring_copy(r, tail + sizeof(h) + 8, &lost, 8);
 			ps->lost += lost;
+		} else {
+			track_record(ps, r, tail + sizeof(h), &h);
 		}
 		tail += h.size;
 		/* the sample is copied out: give the space back */

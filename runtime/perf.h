@@ -15,6 +15,7 @@
 
 struct perf_source;
 struct rt;
+struct symbolizer;
 
 struct perf_sample {
 	int probe;	/* index into program->dprobes */
@@ -28,10 +29,11 @@ struct perf_sample {
 /*
  * Opens every DPROBE_PERF probe of @p on every CPU (disabled). Problems
  * go to @d at the probe point. 0, -EINVAL (see @d) or -ENOMEM; *@out is
- * NULL when the program has no perf probes.
+ * NULL when the program has no perf probes. @sym, when not NULL, learns
+ * of every process's executable mappings, execs and exits.
  */
-int perf_source_open(const struct program *p, struct perf_source **out,
-		     struct diag *d);
+int perf_source_open(const struct program *p, struct symbolizer *sym,
+		     struct perf_source **out, struct diag *d);
 void perf_source_enable(struct perf_source *ps, bool on);
 void perf_source_free(struct perf_source *ps);
 

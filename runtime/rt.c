@@ -184,6 +184,13 @@ void rt_set_clock_offset(struct rt *rt, int64_t offset)
 	rt->realtime_offset = offset;
 }
 
+struct symbolizer *rt_symbolizer(struct rt *rt)
+{
+	if (!rt->symbols)
+		rt->symbols = symbolizer_alloc();
+	return rt->symbols;
+}
+
 /* --- binding events ------------------------------------------------------------- */
 
 static int bind_field(struct rt_field *f, const struct ctx_binding *b,

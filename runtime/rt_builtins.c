@@ -392,16 +392,15 @@ static struct sv user_string(struct exec *x, struct ast *e)
 static struct sv symname(struct exec *x, struct ast *e)
 {
 	uint64_t addr = (uint64_t)eval_num(x, e->a);
+	struct symbolizer *sym = rt_symbolizer(x->rt);
 	const char *s;
 
-	if (!x->rt->symbols)
-		x->rt->symbols = symbolizer_alloc();
-	if (!x->rt->symbols)
+	if (!sym)
 		return SV_EMPTY;
 	if (((const struct builtin *)e->bind)->id == BI_SYMNAME)
-		s = symbolize_kernel(x->rt->symbols, addr);
+		s = symbolize_kernel(sym, addr);
 	else
-		s = symbolize_user(x->rt->symbols, x->ev ? task(x)->tgid : getpid(), addr);
+		s = symbolize_user(sym, x->ev ? task(x)->tgid : getpid(), addr);
 	return scratch_copy(&x->rt->scratch, sv_from(s, strlen(s)));
 }
 

@@ -32,6 +32,12 @@ void rt_filter_refused(struct rt *rt, int def);
 /* wall clock = trace timestamp + @offset (ns), for gettimeofday_*() */
 void rt_set_clock_offset(struct rt *rt, int64_t offset);
 
+/*
+ * The symbolizer for symname()/usymname(), made on first use; NULL when
+ * out of memory.
+ */
+struct symbolizer *rt_symbolizer(struct rt *rt);
+
 /* Runs begin probes / end probes / error probes. */
 void rt_run_begin(struct rt *rt);
 void rt_run_end(struct rt *rt);

@@ -519,7 +519,8 @@ static int setup_runtime(struct run *r, struct diag *d)
 		if (tfb_session_filter_refused(r->tfb, i))
 			rt_filter_refused(r->rt, (int)i);
 	rt_set_clock_offset(r->rt, realtime_offset());
-	err = perf_source_open(r->p, &r->perf, d);
+	err = perf_source_open(r->p, r->p->uses_user_symbols ? rt_symbolizer(r->rt) : NULL,
+			       &r->perf, d);
 	if (err)
 		return err;
 	r->sigfd = block_signals(r);

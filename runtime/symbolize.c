@@ -9,6 +9,13 @@
 
 #include "elfsym.h"
 
+/*
+ * Samples merge in time order, so a process's last samples can be
+ * delivered after its exit record was read: the maps of this many exited
+ * processes stay until newer exits push them out.
+ */
+#define SYMBOLIZER_DEAD_PIDS 64
+
 struct ksym {
 	uint64_t addr;
 	char *name;
@@ -21,6 +28,7 @@ struct umap {
 	char *path;
 	struct ksym *syms;	/* file offsets, sorted */
 	size_t nsyms;
+	bool loaded;	/* syms read from the file */
 	struct umap *next;
 };
 
@@ -29,6 +37,8 @@ struct symbolizer {
 	size_t nk;
 	bool k_loaded;
 	struct umap *maps;
+	int dead_pids[SYMBOLIZER_DEAD_PIDS];	/* oldest first */
+	size_t ndead;
 	char buf[64];
 };
 
@@ -44,6 +54,13 @@ static void free_syms(struct ksym *v, size_t n)
 	free(v);
 }
 
+static void free_map(struct umap *m)
+{
+	free_syms(m->syms, m->nsyms);
+	free(m->path);
+	free(m);
+}
+
 void symbolizer_free(struct symbolizer *s)
 {
 	if (!s)
@@ -53,9 +70,7 @@ void symbolizer_free(struct symbolizer *s)
 		struct umap *m = s->maps;
 
 		s->maps = m->next;
-		free_syms(m->syms, m->nsyms);
-		free(m->path);
-		free(m);
+		free_map(m);
 	}
 	free(s);
 }
@@ -192,19 +207,88 @@ static struct umap *load_map(struct symbolizer *s, int pid, uint64_t addr)
 	}
 	fclose(f);
 	if (m) {
-		struct collect c = { 0 };
-
-		if (!elf_file_open(m->path, &c.ef)) {
-			elf_func_names(c.ef, add_sym, &c);
-			elf_file_free(c.ef);
-			qsort(c.v, c.n, sizeof(*c.v), cmp_ksym);
-		}
-		m->syms = c.v;
-		m->nsyms = c.n;
 		m->next = s->maps;
 		s->maps = m;
 	}
 	return m;
+}
+
+/* the mapped file's function symbols, read at the first lookup */
+static void load_syms(struct umap *m)
+{
+	struct collect c = { 0 };
+
+	m->loaded = true;
+	if (!elf_file_open(m->path, &c.ef)) {
+		elf_func_names(c.ef, add_sym, &c);
+		elf_file_free(c.ef);
+		qsort(c.v, c.n, sizeof(*c.v), cmp_ksym);
+	}
+	m->syms = c.v;
+	m->nsyms = c.n;
+}
+
+int symbolizer_add_map(struct symbolizer *s, int pid, uint64_t start,
+		       uint64_t len, uint64_t offset, const char *path)
+{
+	struct umap *m;
+
+	if (path[0] != '/')
+		return 0;	/* [vdso], anonymous code: nothing to read */
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -1;
+	m->path = strdup(path);
+	if (!m->path) {
+		free(m);
+		return -1;
+	}
+	m->pid = pid;
+	m->start = start;
+	m->end = start + len;
+	m->offset = offset;
+	/* the newest mapping wins a lookup: it sits first */
+	m->next = s->maps;
+	s->maps = m;
+	return 0;
+}
+
+void symbolizer_forget(struct symbolizer *s, int pid)
+{
+	struct umap **pp = &s->maps;
+
+	while (*pp) {
+		struct umap *m = *pp;
+
+		if (m->pid == pid) {
+			*pp = m->next;
+			free_map(m);
+		} else {
+			pp = &m->next;
+		}
+	}
+	for (size_t i = 0; i < s->ndead; i++)
+		if (s->dead_pids[i] == pid) {
+			memmove(&s->dead_pids[i], &s->dead_pids[i + 1],
+				(s->ndead - i - 1) * sizeof(*s->dead_pids));
+			s->ndead--;
+			break;
+		}
+}
+
+void symbolizer_exited(struct symbolizer *s, int pid)
+{
+	bool known = false;
+
+	for (struct umap *m = s->maps; m && !known; m = m->next)
+		known = m->pid == pid;
+	for (size_t i = 0; i < s->ndead && known; i++)
+		known = s->dead_pids[i] != pid;
+	if (!known)
+		return;
+	if (s->ndead == SYMBOLIZER_DEAD_PIDS)
+		symbolizer_forget(s, s->dead_pids[0]);
+	s->dead_pids[s->ndead++] = pid;
 }
 
 const char *symbolize_user(struct symbolizer *s, int pid, uint64_t addr)
@@ -219,6 +303,8 @@ const char *symbolize_user(struct symbolizer *s, int pid, uint64_t addr)
 		m = load_map(s, pid, addr);
 	if (!m)
 		return hex(s, addr);
+	if (!m->loaded)
+		load_syms(m);
 	/* addresses compare as file offsets: the uprobe rule backwards */
 	k = lookup(m->syms, m->nsyms, addr - m->start + m->offset);
 	return k ? k->name : hex(s, addr);

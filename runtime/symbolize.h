@@ -7,6 +7,7 @@
  * addresses through /proc/kallsyms, user addresses through the process's
  * mappings and the mapped file's ELF symbols. Both load lazily and cache.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 
@@ -19,5 +20,18 @@ void symbolizer_free(struct symbolizer *s);
 const char *symbolize_kernel(struct symbolizer *s, uint64_t addr);
 /* The function of process @pid holding @addr, or a hex string. */
 const char *symbolize_user(struct symbolizer *s, int pid, uint64_t addr);
+
+/*
+ * What perf's mmap, exec and exit records tell, so that processes gone
+ * before their samples are handled still resolve: a new executable
+ * mapping of @path at @start (file offset @offset); an exec or a new
+ * process (forget what the pid had); an exit (keep the pid's maps for a
+ * while, its samples may still be queued). Processes without records
+ * (started before tap) resolve through /proc/PID/maps.
+ */
+int symbolizer_add_map(struct symbolizer *s, int pid, uint64_t start,
+		       uint64_t len, uint64_t offset, const char *path);
+void symbolizer_forget(struct symbolizer *s, int pid);
+void symbolizer_exited(struct symbolizer *s, int pid);
 
 #endif

@@ -47,3 +47,6 @@ tests_unit_test_map_LDADD = $(RUNTIME_LIBS) $(UNIT_LDADD)
 tests_unit_test_hist_SOURCES = tests/unit/test-hist.c tests/unit/check.h
 tests_unit_test_hist_CPPFLAGS = $(AM_CPPFLAGS) $(TRACEEVENT_CFLAGS)
 tests_unit_test_hist_LDADD = $(RUNTIME_LIBS) $(TFB_LIBS) $(UNIT_LDADD)
+unit_tests += tests/unit/test-symbolize
+tests_unit_test_symbolize_SOURCES = tests/unit/test-symbolize.c tests/unit/check.h
+tests_unit_test_symbolize_LDADD = $(RUNTIME_LIBS) $(UNIT_LDADD)
