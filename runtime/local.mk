@@ -13,3 +13,5 @@ runtime_libruntime_a_SOURCES = runtime/runtime.h runtime/rt.h runtime/rt.c \
 	runtime/crashmeta.h
 runtime_libruntime_a_CPPFLAGS = $(AM_CPPFLAGS) $(TRACEEVENT_CFLAGS) $(LIBELF_CFLAGS)
 RUNTIME_LIBS = runtime/libruntime.a
+# a flight recorder writer's checkpoint, for its successor (tapd restarts)
+runtime_libruntime_a_SOURCES += runtime/checkpoint.c runtime/checkpoint.h

@@ -43,6 +43,12 @@ struct cpu_reader {
 	uint64_t missed;	/* from page headers (overwrite mode) */
 	uint64_t dropped_seen;	/* from the stats file (discard mode) */
 	bool unknown_loss;
+	/* a flight recorder's reader: where the loaded page is in the
+	 * spill, how many of its events were handled, and how many to pass
+	 * over at the first page (a resumed writer) */
+	uint64_t loaded_off;
+	uint64_t consumed;
+	uint64_t skip;
 };
 
 struct loop {
@@ -59,11 +65,17 @@ struct loop {
 	bool spill_reported;
 };
 
+/* every page buffer has room after it for its offset in the spill */
 static void *page_get(struct loop *lp, struct cpu_reader *c)
 {
 	if (c->nfree)
 		return c->free_pages[--c->nfree];
-	return malloc((size_t)lp->page_size);
+	return malloc((size_t)lp->page_size + sizeof(uint64_t));
+}
+
+static uint64_t *page_offset(const struct loop *lp, void *page)
+{
+	return (uint64_t *)((char *)page + lp->page_size);
 }
 
 static void page_put(struct cpu_reader *c, void *page)
@@ -239,6 +251,7 @@ static int read_spill_cpu(struct loop *lp, struct cpu_reader *c)
 		page = page_get(lp, c);
 		if (!page)
 			break;
+		*page_offset(lp, page) = spill_tell(lp->o.spill, c->cpu);
 		r = spill_read(lp->o.spill, c->cpu, page, &lp->spill_skipped);
 		if (r == 1 && lp->o.raw) {
 			tracedat_write_page(lp->o.raw, c->cpu, page);
@@ -323,6 +336,24 @@ static void note_missed(struct loop *lp, struct cpu_reader *c, long long missed)
 		lp->o.prog, missed, c->cpu);
 }
 
+/* a page just loaded: its place, and the events a resumed writer's
+ * predecessor already handled */
+static void skip_handled(struct loop *lp, struct cpu_reader *c)
+{
+	c->loaded_off = *page_offset(lp, c->loaded);
+	c->consumed = 0;
+	while (c->skip) {
+		unsigned long long ts;
+
+		if (!kbuffer_read_event(c->kb, &ts))
+			break;
+		kbuffer_next_event(c->kb, NULL);
+		c->consumed++;
+		c->skip--;
+	}
+	c->skip = 0;
+}
+
 /* makes the CPU's next record current; false when it has none */
 static bool cpu_peek(struct loop *lp, struct cpu_reader *c)
 {
@@ -350,6 +381,8 @@ static bool cpu_peek(struct loop *lp, struct cpu_reader *c)
 		}
 		if (kbuffer_missed_events(c->kb))
 			note_missed(lp, c, kbuffer_missed_events(c->kb));
+		if (lp->o.spill)
+			skip_handled(lp, c);
 	}
 	return true;
 }
@@ -393,6 +426,7 @@ static void dispatch(struct loop *lp, uint64_t limit)
 				 kbuffer_event_size(best->kb));
 		kbuffer_next_event(best->kb, NULL);
 		best->has_cur = false;
+		best->consumed++;
 		if (rt_should_stop(lp->rt))
 			return;
 	}
@@ -535,6 +569,8 @@ enum loop_stop loop_run(struct loop *lp)
 		int pages = hold ? 0 : round_once(lp);
 		uint64_t now = mono_now();
 
+		if (!hold && lp->o.hooks.checkpoint)
+			lp->o.hooks.checkpoint(lp->o.hooks.arg);
 		if (rt_should_stop(lp->rt))
 			return LOOP_STOP_EXIT;
 		if (rt_next_timer(lp->rt) <= now) {
@@ -627,4 +663,32 @@ uint64_t loop_kernel_recorded(struct loop *lp)
 		total += st.read + st.entries + st.overrun;
 	}
 	return total;
+}
+
+int loop_ncpus(const struct loop *lp)
+{
+	return lp->ncpus;
+}
+
+void loop_position(const struct loop *lp, int cpu, uint64_t *offset,
+		   uint64_t *handled)
+{
+	const struct cpu_reader *c = &lp->cpus[cpu];
+
+	/* events still to be passed over belong to the next page loaded */
+	*handled = c->skip;
+	if (c->loaded) {
+		*offset = c->loaded_off;
+		*handled = c->consumed;
+	} else if (c->count) {
+		*offset = *page_offset(lp, c->pages[c->head]);
+	} else {
+		*offset = spill_tell(lp->o.spill, cpu);
+	}
+}
+
+void loop_seek(struct loop *lp, int cpu, uint64_t offset, uint64_t handled)
+{
+	spill_seek(lp->o.spill, cpu, offset);
+	lp->cpus[cpu].skip = handled;
 }

@@ -59,6 +59,12 @@ struct rotate {
 	char err_name[PATH_MAX];
 	unsigned long failures;	/* failed opens and writes, in all */
 	bool err_reported;	/* the caller has said so */
+	/* told of every numbered file opened, before anything is written to
+	 * it, with its size then (a flight recorder's writer journals them,
+	 * so a successor can take back what it wrote after its checkpoint) */
+	void (*opened)(void *arg, unsigned long fnum, const char *name,
+		       uint64_t size);
+	void *opened_arg;
 };
 
 /*
@@ -97,6 +103,16 @@ void rotate_release(struct rotate *r);
  * caller decides whether a failure at the start is fatal.
  */
 int rotate_start(struct rotate *r, time_t now);
+
+/*
+ * Carries on where another process left off: file number @fnum, called
+ * @name, cut back to @size bytes (what that process wrote after it is
+ * written again), and appended to. Returns 0 or -errno.
+ */
+int rotate_resume(struct rotate *r, unsigned long fnum, const char *name,
+		  uint64_t size);
+/* Remembers @name as file @fnum, for the removal of old files (resume). */
+int rotate_keep(struct rotate *r, unsigned long fnum, const char *name);
 
 /*
  * Closes the current file and opens the next one (removing the one that

@@ -155,6 +155,11 @@ void rt_free(struct rt *rt)
 	free(rt);
 }
 
+void rt_set_output(struct rt *rt, struct output *out)
+{
+	rt->out = out;
+}
+
 void rt_set_clock_offset(struct rt *rt, int64_t offset)
 {
 	rt->realtime_offset = offset;

@@ -29,6 +29,10 @@ int rt_bind_events(struct rt *rt, struct tep_handle *tep, struct diag *d);
 /* The kernel refused plan definition @def's filter: check in user space. */
 void rt_filter_refused(struct rt *rt, int def);
 
+/* Handlers print into @out from now on (a resumed writer's begin probes
+ * print into a discarded one: their output is in the log already). */
+void rt_set_output(struct rt *rt, struct output *out);
+
 /* wall clock = trace timestamp + @offset (ns), for gettimeofday_*() */
 void rt_set_clock_offset(struct rt *rt, int64_t offset);
 

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checkpoint.h"
 #include "crashmeta.h"
 #include "loop.h"
 #include "perf.h"
@@ -80,6 +81,12 @@ struct run {
 	bool reader;	/* listed in readers/ */
 	bool stop_seen;	/* another process stopped the session */
 	bool file_trouble;	/* a log file problem was reported */
+	/* a writer's checkpoints (checkpoint.h) */
+	bool resume;	/* carries on after a writer that died */
+	struct checkpoint ckpt;	/* the checkpoint resumed from */
+	bool have_ckpt;
+	int journal_fd;
+	char *last_ckpt;	/* the text written last */
 };
 
 /* --- signals ------------------------------------------------------------------ */
@@ -411,6 +418,183 @@ static const char *file_error(int err)
 	return strerror(-err);
 }
 
+/* --- a writer's checkpoints (checkpoint.h) ------------------------------------- */
+
+/* a log file is being opened: its successor must know, should we die */
+static void journal_opened(void *arg, unsigned long fnum, const char *name,
+			   uint64_t size)
+{
+	struct run *r = arg;
+	char line[PATH_MAX + 64];
+	size_t n;
+
+	if (r->journal_fd < 0 ||
+	    checkpoint_journal_line(line, sizeof(line), fnum, size, name))
+		return;
+	n = strlen(line);
+	if (write(r->journal_fd, line, n) != (ssize_t)n)
+		fprintf(r->o->log, "%s: cannot write the journal of '%s': %s\n", r->o->prog,
+			r->instance, strerror(errno));
+}
+
+static int open_journal(struct run *r)
+{
+	char path[PATH_MAX];
+
+	state_path(r->instance, "journal", path, sizeof(path));
+	r->journal_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_NOFOLLOW |
+					   O_CLOEXEC, 0600);
+	if (r->journal_fd < 0)
+		return -errno;
+	r->rot.opened = journal_opened;
+	r->rot.opened_arg = r;
+	return 0;
+}
+
+/* the older files still kept (-S ,N), so the successor removes them */
+static int checkpoint_kept(const struct rotate *rot, struct checkpoint *c)
+{
+	unsigned long first = rot->fnum + 1 > rot->spec.num_max ?
+				      rot->fnum + 1 - rot->spec.num_max : 0;
+
+	if (!rot->spec.num_max)
+		return 0;
+	c->kept = calloc(rot->spec.num_max, sizeof(*c->kept));
+	if (!c->kept)
+		return -ENOMEM;
+	for (unsigned long f = first; f < rot->fnum; f++) {
+		char *name = rot->kept[f % rot->spec.num_max];
+
+		if (name) {
+			c->kept[c->nkept].fnum = f;
+			c->kept[c->nkept++].name = name;
+		}
+	}
+	return 0;
+}
+
+/* what the log files hold, in events, once every handled event's
+ * output is written: the successor's starting point */
+static void save_checkpoint(struct run *r)
+{
+	struct checkpoint c = { .file = { .fnum = r->rot.fnum, .name = r->rot.name } };
+	struct stat st;
+	char *text;
+	size_t len;
+
+	if (fstat(r->rot.fd, &st) < 0)
+		return;
+	c.file.size = (uint64_t)st.st_size;
+	c.ncpus = loop_ncpus(r->loop);
+	c.cpus = calloc((size_t)c.ncpus + 1, sizeof(*c.cpus));
+	if (!c.cpus || checkpoint_kept(&r->rot, &c))
+		goto out;
+	for (int i = 0; i < c.ncpus; i++)
+		loop_position(r->loop, i, &c.cpus[i].offset, &c.cpus[i].handled);
+	text = checkpoint_format(&c, &len);
+	if (!text || (r->last_ckpt && !strcmp(text, r->last_ckpt))) {
+		free(text);
+		goto out;
+	}
+	if (state_write_file(r->instance, "checkpoint", text, len)) {
+		free(text);
+		goto out;
+	}
+	/* the files the journal lists are all in the checkpoint now */
+	if (r->journal_fd >= 0 && ftruncate(r->journal_fd, 0) < 0)
+		fprintf(r->o->log, "%s: cannot empty the journal: %s\n", r->o->prog,
+			strerror(errno));
+	free(r->last_ckpt);
+	r->last_ckpt = text;
+out:
+	free(c.cpus);
+	free(c.kept);	/* the names are the rotation's */
+}
+
+static void hook_checkpoint(void *arg)
+{
+	struct run *r = arg;
+
+	/* text and JSON writers; a raw one starts its file again */
+	if (!r->writer || !r->have_rot || r->td || r->rot.fd < 0 || r->rot.special)
+		return;
+	if (output_flush(&r->out) || r->out.buf.len || output_blocked(&r->out))
+		return;
+	save_checkpoint(r);
+}
+
+static int load_checkpoint(struct run *r, struct diag *d)
+{
+	char *text = NULL;
+	int err = state_read_file(r->instance, "checkpoint", &text, NULL);
+
+	if (err == -ENOENT)
+		return 0;	/* it died before its first one: a fresh start */
+	if (!err)
+		err = checkpoint_parse(text, &r->ckpt);
+	free(text);
+	if (!err && r->ckpt.ncpus != tfb_ncpus())
+		err = -EINVAL;
+	if (err) {
+		diag_error(d, SRC_NO_RANGE, "the checkpoint of '%s' is damaged: %s", r->instance,
+			   strerror(-err));
+		return err;
+	}
+	r->have_ckpt = true;
+	return 0;
+}
+
+/* a file the dead writer opened after its checkpoint holds only output
+ * that is written again now: removed, or cut back to what it had */
+static void undo_file(void *arg, unsigned long fnum, uint64_t size, const char *name)
+{
+	struct run *r = arg;
+	struct stat st;
+	int fd;
+
+	if (fnum <= r->ckpt.file.fnum || lstat(name, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	if (!size) {
+		unlink(name);
+		return;
+	}
+	fd = open(name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		if (ftruncate(fd, (off_t)size) < 0)
+			fprintf(r->o->log, "%s: cannot cut '%s' back: %s\n", r->o->prog, name,
+				strerror(errno));
+		close(fd);
+	}
+}
+
+/* a successor's files: the journal undone, the checkpoint's file reopened */
+static int resume_files(struct run *r, struct diag *d)
+{
+	char *journal = NULL;
+	int err = load_checkpoint(r, d);
+
+	if (err || !r->have_ckpt)
+		return err ? err : rotate_start(&r->rot, time(NULL));
+	if (!state_read_file(r->instance, "journal", &journal, NULL))
+		checkpoint_journal_parse(journal, undo_file, r);
+	free(journal);
+	for (size_t i = 0; i < r->ckpt.nkept; i++)
+		rotate_keep(&r->rot, r->ckpt.kept[i].fnum, r->ckpt.kept[i].name);
+	return rotate_resume(&r->rot, r->ckpt.file.fnum, r->ckpt.file.name, r->ckpt.file.size);
+}
+
+/* the successor reads on from the checkpoint's positions */
+static void resume_positions(struct run *r)
+{
+	if (!r->have_ckpt || !r->loop)
+		return;
+	for (int i = 0; i < r->ckpt.ncpus && i < loop_ncpus(r->loop); i++)
+		loop_seek(r->loop, i, r->ckpt.cpus[i].offset, r->ckpt.cpus[i].handled);
+	/* a file that had passed SIZE was about to be switched */
+	if (rotate_due(&r->rot, 0))
+		r->out.switch_due = true;
+}
+
 /* -o: the first file is opened before anything is traced */
 static int setup_files(struct run *r, struct diag *d)
 {
@@ -425,7 +609,14 @@ static int setup_files(struct run *r, struct diag *d)
 	if (err)
 		return err;
 	r->have_rot = true;
-	err = rotate_start(&r->rot, time(NULL));
+	if (r->resume && !o->raw)
+		err = resume_files(r, d);
+	if (!err && r->writer && !o->raw)
+		err = open_journal(r);
+	if (!err && !(r->resume && !o->raw))
+		err = rotate_start(&r->rot, time(NULL));
+	if (err == -EINVAL && d->errors)
+		return err;
 	if (err) {
 		diag_error(d, SRC_NO_RANGE, "cannot open '%s': %s", r->rot.err_name,
 			   file_error(err));
@@ -493,7 +684,7 @@ static int setup_loop(struct run *r)
 		.overwrite = plan->instance.overwrite,
 		.perf = r->perf,
 		.hooks = { .arg = r, .paused = hook_paused, .signal = hook_signal,
-			   .tick = hook_tick },
+			   .tick = hook_tick, .checkpoint = hook_checkpoint },
 	};
 
 	if (r->instance) {
@@ -531,7 +722,10 @@ static int setup_runtime(struct run *r, struct diag *d)
 			return (int)r->child;
 		rt_set_target(r->rt, r->child);
 	}
-	return setup_loop(r);
+	err = setup_loop(r);
+	if (!err && r->resume)
+		resume_positions(r);
+	return err;
 }
 
 static int setup(struct run *r, struct diag *d)
@@ -601,15 +795,41 @@ static void teardown(struct run *r, bool destroy)
 		close(r->sigfd);
 		restore_signals(r);
 	}
+	if (r->journal_fd >= 0)
+		close(r->journal_fd);
+	r->journal_fd = -1;
+	free(r->last_ckpt);
+	r->last_ckpt = NULL;
+	checkpoint_release(&r->ckpt);
 }
 
 /* --- running -------------------------------------------------------------------- */
+
+/* a successor's begin probes set their globals up again; what they
+ * print is in the log already */
+static void run_begin_quietly(struct run *r)
+{
+	struct output quiet;
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	output_init(&quiet, fd);
+	quiet.format = r->out.format;
+	rt_set_output(r->rt, &quiet);
+	rt_run_begin(r->rt);
+	output_release(&quiet);
+	rt_set_output(r->rt, &r->out);
+	if (fd >= 0)
+		close(fd);
+}
 
 static void start(struct run *r)
 {
 	char go = 1;
 
-	rt_run_begin(r->rt);
+	if (r->resume)
+		run_begin_quietly(r);
+	else
+		rt_run_begin(r->rt);
 	perf_source_enable(r->perf, true);
 	/* a flight recorder records already; only its writer's start (the
 	 * first reader) turns tracing on */
@@ -680,7 +900,7 @@ static void print_setup_warnings(const struct session_opts *o, struct diag *d)
 int session_run(const struct program *p, const struct session_opts *o,
 		struct diag *d)
 {
-	struct run r = { .p = p, .o = o, .sigfd = -1, .go_fd = -1 };
+	struct run r = { .p = p, .o = o, .sigfd = -1, .go_fd = -1, .journal_fd = -1 };
 	enum loop_stop why;
 	int status = 0;
 
@@ -701,6 +921,7 @@ int session_run(const struct program *p, const struct session_opts *o,
 
 /* the background process that writes a flight recorder's -o files */
 static int writer_main(struct run *r, int ready_fd, struct diag *d);
+static int write_here(struct run *r, struct diag *d);
 
 static pid_t start_writer(struct run *r, struct diag *d, int *status)
 {
@@ -749,7 +970,7 @@ static void save_crash_meta(struct run *r)
 int session_flight(const struct program *p, const struct session_opts *o,
 		   struct diag *d, pid_t *writer)
 {
-	struct run r = { .p = p, .o = o, .sigfd = -1, .go_fd = -1 };
+	struct run r = { .p = p, .o = o, .sigfd = -1, .go_fd = -1, .journal_fd = -1 };
 	int err, status = 0;
 
 	*writer = 0;
@@ -768,6 +989,8 @@ int session_flight(const struct program *p, const struct session_opts *o,
 		return abandon(&r);
 	}
 	print_setup_warnings(o, d);
+	if (o->files && o->foreground)
+		return write_here(&r, d);
 	if (o->files) {
 		*writer = start_writer(&r, d, &status);
 		if (*writer <= 0) {
@@ -814,6 +1037,8 @@ static int follow(struct run *r)
 	bool stop;
 
 	start(r);
+	/* the begin probes' output is in: where a successor starts */
+	hook_checkpoint(r);
 	why = rt_should_stop(r->rt) ? LOOP_STOP_EXIT : loop_run(r->loop);
 	/* Ctrl-\ leaves the session as it is; a stop made elsewhere ends
 	 * this reader (end probes run); Ctrl-C, exit() and a signal to the
@@ -867,13 +1092,12 @@ static int attach_setup(struct run *r, struct diag *d)
 	return err ? err : setup_runtime(r, d);
 }
 
-static int writer_main(struct run *r, int ready_fd, struct diag *d)
+/* the writer makes its own handles: a forked one's are its parent's */
+static int become_writer(struct run *r, struct diag *d)
 {
-	char ok = 1, log_path[PATH_MAX];
 	int err;
 
 	r->writer = true;
-	/* the parent's handles are its own; this process makes new ones */
 	tfb_session_free(r->tfb);
 	r->tfb = NULL;
 	if (r->tep)
@@ -883,9 +1107,14 @@ static int writer_main(struct run *r, int ready_fd, struct diag *d)
 	err = state_claim(r->instance, r->p->plan->group, true);
 	if (!err)
 		err = state_set_writer(r->instance, getpid());
-	if (!err)
-		err = attach_setup(r, d);
-	if (err) {
+	return err ? err : attach_setup(r, d);
+}
+
+static int writer_main(struct run *r, int ready_fd, struct diag *d)
+{
+	char ok = 1, log_path[PATH_MAX];
+
+	if (become_writer(r, d)) {
 		diag_print(d, stderr, r->o->prog, diag_want_color(stderr));
 		return 3;
 	}
@@ -901,10 +1130,59 @@ static int writer_main(struct run *r, int ready_fd, struct diag *d)
 	return follow(r);
 }
 
+/* --foreground: this process is the writer (a supervisor's child) */
+static int write_here(struct run *r, struct diag *d)
+{
+	if (become_writer(r, d)) {
+		teardown(r, false);
+		tfb_remove_leftovers(r->instance, r->p->plan->group);
+		state_release(r->instance);
+		return 3;
+	}
+	print_setup_warnings(r->o, d);
+	if (r->o->ready)
+		r->o->ready(r->o->ready_arg, getpid());
+	return follow(r);
+}
+
+int session_resume(const struct program *p, const struct session_opts *o,
+		   struct diag *d)
+{
+	struct run r = { .p = p, .o = o, .sigfd = -1, .go_fd = -1, .journal_fd = -1 };
+	pid_t other;
+	int err;
+
+	r.instance = p->plan->instance.name;
+	r.resume = true;
+	r.writer = true;
+	other = state_writer(r.instance);
+	if (other > 0) {
+		diag_error(d, SRC_NO_RANGE, "session '%s' has a writer already (process %d)",
+			   p->plan->session, (int)other);
+		return 3;
+	}
+	err = state_claim(r.instance, p->plan->group, true);
+	if (!err)
+		err = state_set_writer(r.instance, getpid());
+	if (!err)
+		err = attach_setup(&r, d);
+	if (err) {
+		if (!d->errors)
+			diag_error(d, SRC_NO_RANGE, "cannot resume '%s': %s", p->plan->session,
+				   strerror(-err));
+		teardown(&r, false);
+		return 3;
+	}
+	print_setup_warnings(o, d);
+	if (o->ready)
+		o->ready(o->ready_arg, getpid());
+	return follow(&r);
+}
+
 int session_attach(const struct program *p, const struct session_opts *o,
 		   struct diag *d)
 {
-	struct run r = { .p = p, .o = o, .sigfd = -1, .go_fd = -1 };
+	struct run r = { .p = p, .o = o, .sigfd = -1, .go_fd = -1, .journal_fd = -1 };
 
 	if (attach_setup(&r, d)) {
 		teardown(&r, false);

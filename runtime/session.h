@@ -35,6 +35,11 @@ struct session_opts {
 	size_t ndefines;
 	bool verbose;
 	FILE *log;	/* messages (stderr) */
+	/* -F -o --foreground: this process writes the files (tapd's child)
+	 * instead of a background one; @ready is called once it is set up */
+	bool foreground;
+	void (*ready)(void *arg, pid_t writer);
+	void *ready_arg;
 };
 
 /*
@@ -54,6 +59,19 @@ int session_run(const struct program *p, const struct session_opts *o,
  */
 int session_flight(const struct program *p, const struct session_opts *o,
 		   struct diag *d, pid_t *writer);
+
+/*
+ * tapc --resume: becomes the writer of a flight recorder whose writer
+ * died (@p compiled again from its state, @o its options), in this
+ * process. It carries on from the dead writer's checkpoint: the current
+ * file is cut back to what the checkpoint covers, files opened after it
+ * are removed, and the events after it are handled again from the
+ * spill, so every record is in the files once, and numbering goes on.
+ * Begin probes run again for their globals, their output discarded.
+ * Returns an exit status as session_run() does.
+ */
+int session_resume(const struct program *p, const struct session_opts *o,
+		   struct diag *d);
 
 /*
  * tapc -A: runs @p (compiled again from the flight recorder's state) on

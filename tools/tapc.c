@@ -48,6 +48,8 @@ struct options {
 	const char *attach;	/* -A NAME */
 	const char *stop;	/* --stop NAME */
 	const char *rotate;	/* --rotate NAME */
+	const char *resume;	/* --resume NAME */
+	bool foreground;	/* -F -o --foreground */
 	enum output_format format;	/* --format */
 	bool raw;	/* --raw */
 	const char *target_dir;	/* --target */
@@ -93,6 +95,10 @@ static void usage(FILE *out)
 		"      --stop NAME    stop session NAME (end probes run, it is removed)\n"
 		"      --rotate NAME  make session NAME switch log files now; prints\n"
 		"                 the name of the file it closed\n"
+		"      --foreground  with -F -o: write the files in this process, not a\n"
+		"                 background one (for a supervisor such as tapd)\n"
+		"      --resume NAME  become the writer of flight recorder NAME whose\n"
+		"                 writer died, carrying on from its checkpoint\n"
 		"      --target DIR  compile for a saved target directory (with -p)\n"
 		"      --cleanup  remove what tapc runs killed with SIGKILL left behind\n"
 		"  -h, --help     show this help\n"
@@ -166,6 +172,10 @@ static int check_files(struct options *o)
 		fprintf(stderr, "tapc: -F starts a flight recorder and -A attaches to one: not both\n");
 		return -1;
 	}
+	if (o->foreground && (!o->flight || !o->output)) {
+		fprintf(stderr, "tapc: --foreground is for a flight recorder with log files (-F -o)\n");
+		return -1;
+	}
 	return 0;
 }
 
@@ -180,6 +190,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "raw", no_argument, NULL, 'R' },
 		{ "stop", required_argument, NULL, 'K' },
 		{ "rotate", required_argument, NULL, 'U' },
+		{ "resume", required_argument, NULL, 'W' },
+		{ "foreground", no_argument, NULL, 'G' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long n;
@@ -221,6 +233,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'R': o->raw = true; break;
 		case 'K': o->stop = optarg; break;
 		case 'U': o->rotate = optarg; break;
+		case 'W': o->resume = optarg; break;
+		case 'G': o->foreground = true; break;
 		case 'D':
 			if (parse_define(o, optarg))
 				return -1;
@@ -235,7 +249,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (check_files(o))
 		return -1;
-	if (!o->script_text && !o->cleanup && !o->attach && !o->stop && !o->rotate) {
+	if (!o->script_text && !o->cleanup && !o->attach && !o->stop && !o->rotate &&
+	    !o->resume) {
 		if (optind >= argc) {
 			fprintf(stderr, "tapc: no script given (a FILE or -e SCRIPT)\n");
 			return -1;
@@ -465,6 +480,37 @@ static void session_options(const struct driver *dr, struct session_opts *so)
 	so->ndefines = o->ndefines;
 }
 
+static void say_recording(const struct plan *plan, const char *output, pid_t writer)
+{
+	printf("tapc: flight recorder '%s' is recording (instance %s, %u KB per CPU)\n",
+	       plan->session, plan->instance.name, plan->instance.buffer_kb);
+	printf("tapc: attach with 'tapc -A %s' (Ctrl-\\ detaches, Ctrl-C stops it); "
+	       "stop it with 'tapc --stop %s'\n", plan->session, plan->session);
+	if (writer > 0)
+		printf("tapc: process %d writes '%s'; switch files with 'kill -USR2 %d' or "
+		       "'tapc --rotate %s'\n", (int)writer, output, (int)writer,
+		       plan->session);
+}
+
+/*
+ * --foreground and --resume: this process goes on as the writer. What it
+ * says goes out now; a supervisor reading stdout sees the pipe close
+ * then, which tells it the session runs.
+ */
+static void ready_foreground(void *arg, pid_t writer)
+{
+	struct driver *dr = arg;
+
+	if (dr->o.resume)
+		printf("tapc: resumed '%s': process %d writes '%s'\n", dr->prog->plan->session,
+		       (int)writer, dr->o.output);
+	else
+		say_recording(dr->prog->plan, dr->o.output, writer);
+	fflush(stdout);
+	if (!freopen("/dev/null", "w", stdout))
+		fprintf(stderr, "tapc: cannot close the standard output\n");
+}
+
 static int start_flight(struct driver *dr, struct session_opts *so, struct diag *d)
 {
 	const struct plan *plan = dr->prog->plan;
@@ -475,17 +521,15 @@ static int start_flight(struct driver *dr, struct session_opts *so, struct diag 
 		fprintf(stderr, "tapc: -F needs probes on kernel events: this script has none\n");
 		return EXIT_USAGE;
 	}
+	if (dr->o.foreground) {
+		so->foreground = true;
+		so->ready = ready_foreground;
+		so->ready_arg = dr;
+	}
 	status = session_flight(dr->prog, so, d, &writer);
-	if (status)
+	if (status || dr->o.foreground)
 		return status;
-	printf("tapc: flight recorder '%s' is recording (instance %s, %u KB per CPU)\n",
-	       plan->session, plan->instance.name, plan->instance.buffer_kb);
-	printf("tapc: attach with 'tapc -A %s' (Ctrl-\\ detaches, Ctrl-C stops it); "
-	       "stop it with 'tapc --stop %s'\n", plan->session, plan->session);
-	if (writer > 0)
-		printf("tapc: process %d writes '%s'; switch files with 'kill -USR2 %d' or "
-		       "'tapc --rotate %s'\n", (int)writer, dr->o.output, (int)writer,
-		       plan->session);
+	say_recording(plan, dr->o.output, writer);
 	return EXIT_OK;
 }
 
@@ -637,6 +681,57 @@ static int attach_command(struct driver *dr)
 	return err ? EXIT_KERNEL : status;
 }
 
+/* --resume: the options the session was started with, from its record */
+static int resume_options(struct driver *dr, const struct state_session *ss)
+{
+	struct options *o = &dr->o;
+
+	if (!ss->output) {
+		fprintf(stderr, "tapc: session '%s' writes no log files: there is nothing to resume\n",
+			ss->name);
+		return EXIT_USAGE;
+	}
+	o->output = ss->output;
+	o->size = ss->size;
+	o->raw = ss->raw;
+	o->format = ss->format && !strcmp(ss->format, "json") ? OUTPUT_JSON : OUTPUT_TEXT;
+	o->flight = true;
+	o->foreground = true;
+	return check_files(o) ? EXIT_USAGE : EXIT_OK;
+}
+
+static int resume_command(struct driver *dr)
+{
+	struct state_session ss = { 0 };
+	struct session_opts so = { 0 };
+	char instance[256];
+	struct diag d;
+	int status = need_root("--resume"), err;
+
+	if (!status)
+		status = find_session(dr->o.resume, instance, sizeof(instance));
+	if (status)
+		return status;
+	err = session_recompile(instance, &ss, &dr->src, &dr->target, &dr->prog, stderr, "tapc");
+	if (!err)
+		status = resume_options(dr, &ss);
+	if (!err && !status) {
+		session_options(dr, &so);
+		so.raw = dr->o.raw;
+		so.foreground = true;
+		so.ready = ready_foreground;
+		so.ready_arg = dr;
+		diag_init(&d, dr->src);
+		status = session_resume(dr->prog, &so, &d);
+		diag_print(&d, stderr, "tapc", diag_want_color(stderr));
+		diag_release(&d);
+	}
+	program_free(dr->prog);
+	dr->prog = NULL;
+	state_session_release(&ss);
+	return err ? EXIT_KERNEL : status;
+}
+
 static int cleanup_only(void)
 {
 	int n;
@@ -670,6 +765,10 @@ int main(int argc, char **argv)
 		return rotate_command(dr.o.rotate);
 	if (dr.o.attach) {
 		status = attach_command(&dr);
+		goto out;
+	}
+	if (dr.o.resume) {
+		status = resume_command(&dr);
 		goto out;
 	}
 	if (load_source(&dr.o, &dr.src))

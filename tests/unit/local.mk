@@ -38,3 +38,7 @@ unit_tests += tests/unit/test-json
 tests_unit_test_json_SOURCES = tests/unit/test-json.c tests/unit/check.h
 tests_unit_test_json_CPPFLAGS = $(AM_CPPFLAGS) $(TRACEEVENT_CFLAGS)
 tests_unit_test_json_LDADD = $(RUNTIME_LIBS) $(COMPILER_LIBS) $(TRACEEVENT_LIBS)
+# tapd: a writer's checkpoint and journal, so a successor resumes exactly
+unit_tests += tests/unit/test-tapd-checkpoint
+tests_unit_test_tapd_checkpoint_SOURCES = tests/unit/test-tapd-checkpoint.c tests/unit/check.h
+tests_unit_test_tapd_checkpoint_LDADD = $(RUNTIME_LIBS) $(UNIT_LDADD)
