@@ -132,7 +132,7 @@ static int relay_answer(FILE *in, FILE *out, FILE *err)
 		}
 		if (!strncmp(line, "ERROR ", 6)) {
 			fputs(line + 6, err);
-			rc = 1;
+			rc = strncmp(line, "ERROR permission denied", 23) ? 1 : 2;
 			break;
 		}
 		fputs(line, out);

@@ -171,6 +171,8 @@ static void conf_assign(void *arg, const char *key, const char *value, int line)
 		set_path(&c->paths.log_dir, root, value);
 	else if (!strcmp(key, "BACKUP_PATH"))
 		set_path(&c->paths.backup_dir, root, value);
+	else if (!strcmp(key, "CRASH_PATH"))
+		set_path(&c->paths.crash_dir, root, value);
 	else if (!strcmp(key, "DEFAULT_START")) {
 		free_words(c->default_start, c->ndefault);
 		split_words(value, &c->default_start, &c->ndefault);
@@ -197,8 +199,9 @@ static int paths_init(struct tapd_paths *p, const char *root)
 	p->run_dir = join(root, "/run/tap");
 	p->log_dir = join(root, "/var/log/tap");
 	p->backup_dir = join(root, "/var/log/tap/backup");
+	p->crash_dir = join(root, "/var/lib/tap/crash");
 	if (!p->root || !p->conf_file || !p->script_dir || !p->config_dir ||
-	    !p->cache_dir || !p->run_dir || !p->log_dir || !p->backup_dir)
+	    !p->cache_dir || !p->run_dir || !p->log_dir || !p->backup_dir || !p->crash_dir)
 		return -ENOMEM;
 	return 0;
 }
@@ -364,6 +367,7 @@ void tapd_config_release(struct tapd_config *c)
 	free(p->run_dir);
 	free(p->log_dir);
 	free(p->backup_dir);
+	free(p->crash_dir);
 	memset(c, 0, sizeof(*c));
 }
 

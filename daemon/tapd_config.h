@@ -23,6 +23,7 @@ struct tapd_paths {
 	char *run_dir;	/* STATE_PATH, /run/tap */
 	char *log_dir;	/* LOG_PATH, /var/log/tap */
 	char *backup_dir;	/* BACKUP_PATH, /var/log/tap/backup */
+	char *crash_dir;	/* CRASH_PATH, /var/lib/tap/crash (tap-crash's bundles) */
 };
 
 struct tapd_script {

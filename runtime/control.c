@@ -162,7 +162,8 @@ int session_recompile(const char *instance, struct state_session *ss,
 static int wait_record_gone(const char *instance, pid_t pid)
 {
 	for (int waited = 0; waited < CONTROL_WAIT_MS; waited += POLL_MS) {
-		bool gone = kill(pid, 0) < 0 && errno == ESRCH;
+		/* a zombie is gone too: its parent (tapd) reaps it later */
+		bool gone = (kill(pid, 0) < 0 && errno == ESRCH) || !state_proc_start(pid);
 
 		if (gone)
 			return state_has_file(instance, "owner") ? -ESRCH : 0;

@@ -1039,6 +1039,9 @@ static int follow(struct run *r)
 	start(r);
 	/* the begin probes' output is in: where a successor starts */
 	hook_checkpoint(r);
+	/* a supervisor hears that the session records now */
+	if (r->o->ready)
+		r->o->ready(r->o->ready_arg, getpid());
 	why = rt_should_stop(r->rt) ? LOOP_STOP_EXIT : loop_run(r->loop);
 	/* Ctrl-\ leaves the session as it is; a stop made elsewhere ends
 	 * this reader (end probes run); Ctrl-C, exit() and a signal to the
@@ -1140,8 +1143,6 @@ static int write_here(struct run *r, struct diag *d)
 		return 3;
 	}
 	print_setup_warnings(r->o, d);
-	if (r->o->ready)
-		r->o->ready(r->o->ready_arg, getpid());
 	return follow(r);
 }
 
@@ -1174,8 +1175,6 @@ int session_resume(const struct program *p, const struct session_opts *o,
 		return 3;
 	}
 	print_setup_warnings(o, d);
-	if (o->ready)
-		o->ready(o->ready_arg, getpid());
 	return follow(&r);
 }
 

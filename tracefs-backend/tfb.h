@@ -50,6 +50,7 @@ struct tfb_cpu_stats {
 	uint64_t dropped;	/* refused when full in discard mode */
 	uint64_t read;
 	uint64_t commit_overrun;
+	uint64_t bytes;	/* held in the buffer now (tapd's "buffer use") */
 };
 
 int tfb_cpu_stats(const char *instance, int cpu, struct tfb_cpu_stats *st);
@@ -122,6 +123,8 @@ struct tfb_instance_info {
 	unsigned long long entries;	/* events in the buffers now */
 	unsigned long long overrun;	/* overwritten (overwrite mode) */
 	unsigned long long dropped;	/* refused when full (discard mode) */
+	unsigned long long read;	/* taken by consuming readers */
+	unsigned long long bytes;	/* held in the buffers now */
 	int events;	/* events enabled in it */
 	int readers;	/* processes with its trace pipes open */
 	bool tracing_on;

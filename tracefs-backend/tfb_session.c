@@ -399,6 +399,8 @@ int tfb_cpu_stats(const char *instance, int cpu, struct tfb_cpu_stats *st)
 			st->dropped = v;
 		else if (!strcmp(key, "read events"))
 			st->read = v;
+		else if (!strcmp(key, "bytes"))
+			st->bytes = v;
 	}
 	fclose(f);
 	return 0;
@@ -711,6 +713,8 @@ int tfb_instance_info(const char *name, struct tfb_instance_info *info)
 		info->entries += st.entries;
 		info->overrun += st.overrun;
 		info->dropped += st.dropped;
+		info->read += st.read;
+		info->bytes += st.bytes;
 	}
 	info->events = count_events(name);
 	info->readers = count_readers(name);

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef TAP_DAEMON_SESSARGS_H
+#define TAP_DAEMON_SESSARGS_H
+
+/*
+ * The tapc command line that starts a registered script as a tapd
+ * session: a flight recorder whose writer is the tapc process itself,
+ *
+ *   tapc -F --foreground -m NAME [-o LOG_PATH/NAME.log] NAME_OPT... SCRIPT
+ *
+ * NAME_OPT is the script's options from conf.d/NAME.conf. Without -o the
+ * output goes to LOG_PATH/NAME.log (a service has no terminal). Options
+ * that make no sense for a service are refused with the reason: -m (the
+ * name is the file's), -c (nothing to follow at boot), -A, -p, -e,
+ * --stop, --rotate, --resume, --cleanup, --target, --foreground.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tapd_config.h"
+
+struct sessargs {
+	char **argv;	/* NULL-terminated; free with sessargs_release() */
+	size_t n;
+	char *owned[4];	/* strings argv points to that we made */
+	char problem[512];	/* why it cannot start (-EINVAL) */
+};
+
+/*
+ * Builds the command line for @sc into @a. Returns 0, -EINVAL (refused
+ * options; a->problem says which), or -ENOMEM. Release @a either way.
+ */
+int sessargs_start(struct sessargs *a, const struct tapd_config *c,
+		   const struct tapd_script *sc, const char *tapc);
+void sessargs_release(struct sessargs *a);
+
+/* The first option of @sc's NAME_OPT a service refuses, or NULL. */
+const char *sessargs_refused(const struct tapd_script *sc);
+/* NAME_OPT names an output file (-o FILE or -oFILE). */
+bool sessargs_has_output(const struct tapd_script *sc);
+
+#endif
