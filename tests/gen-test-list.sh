@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 	for f in tests/compile/*.tap tests/errors/*.tap tests/parse/*.tap; do printf ' \\\n\t%s' "$f"; done
 	printf '\nlive_tests ='
 	for f in tests/live/*.sh; do
-		case $f in */lib.sh) continue ;; esac
+		case $f in */lib.sh | */lib-*.sh) continue ;; esac
 		printf ' \\\n\t%s' "$f"
 	done
 	printf '\n'

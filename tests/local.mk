@@ -10,7 +10,8 @@ AM_TESTS_ENVIRONMENT = \
 include tests/list.mk
 
 EXTRA_DIST += tests/run-golden.sh tests/gen-test-list.sh tests/list.mk \
-	tests/list-current.sh tests/live/lib.sh tests/target tests/target-minimal \
+	tests/list-current.sh tests/live/lib.sh tests/live/lib-tapd.sh tests/target \
+	tests/target-minimal \
 	$(golden_tests) $(live_tests) \
 	$(golden_tests:.tap=.expect)
 
