@@ -168,26 +168,38 @@ static int rotate_one(struct command_ctx *cx, const struct svc *s, bool named)
 }
 
 /*
+ * Every running session with log files; with @moved only those whose
+ * current file is gone from its name (logrotate renamed it): they open
+ * it anew, which is logrotate's postrotate "reopen".
+ */
+static int rotate_all(struct command_ctx *cx, bool moved)
+{
+	for (size_t i = 0; i < cx->sv->nsvcs; i++) {
+		char out[PATH_MAX], cur[PATH_MAX];
+		const struct svc *s = &cx->sv->svcs[i];
+
+		if (s->state != SVC_RUNNING)
+			continue;
+		session_output(s->instance, out, sizeof(out));
+		session_current(s->instance, cur, sizeof(cur));
+		if (!strcmp(out, "-") || (moved && (!strcmp(cur, "-") || !access(cur, F_OK))))
+			continue;
+		if (rotate_one(cx, s, true))
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * rotate NAME: the closed file alone on its line (what a backup job
- * reads); rotate --all: "NAME<tab>FILE" for every running script.
+ * reads); rotate --all (or --moved): "NAME<tab>FILE" per script.
  */
 static int cmd_rotate(struct command_ctx *cx, int argc, char **argv)
 {
 	int rc = 0;
 
-	if (argc == 2 && !strcmp(argv[1], "--all")) {
-		for (size_t i = 0; i < cx->sv->nsvcs; i++) {
-			char buf[64];
-			const struct svc *s = &cx->sv->svcs[i];
-
-			if (s->state != SVC_RUNNING)
-				continue;
-			session_output(s->instance, buf, sizeof(buf));
-			if (strcmp(buf, "-") && rotate_one(cx, s, true))
-				return -1;
-		}
-		return 0;
-	}
+	if (argc == 2 && (!strcmp(argv[1], "--all") || !strcmp(argv[1], "--moved")))
+		return rotate_all(cx, !strcmp(argv[1], "--moved"));
 	if (argc < 2) {
 		fprintf(cx->out, "ERROR rotate NAME... or rotate --all\n");
 		return -1;

@@ -275,12 +275,51 @@ int rotate_start(struct rotate *r, time_t now)
 	return open_numbered(r, now);
 }
 
+/* logrotate renamed the file being written (or someone removed it) */
+static bool moved_away(const struct rotate *r)
+{
+	struct stat now, open_file_st;
+
+	if (r->fd < 0 || r->special || (r->flags & ROTATE_PLACEHOLDER))
+		return false;
+	if (fstat(r->fd, &open_file_st) < 0)
+		return false;
+	return lstat(r->name, &now) < 0 || now.st_ino != open_file_st.st_ino ||
+	       now.st_dev != open_file_st.st_dev;
+}
+
+/* the same name again, as a new file: logrotate's postrotate reopen */
+static int reopen(struct rotate *r)
+{
+	char name[PATH_MAX];
+	int fd;
+
+	snprintf(name, sizeof(name), "%s", r->name);
+	close(r->fd);
+	r->fd = -1;
+	r->written = 0;
+	fd = open_file(r, name);
+	if (fd < 0) {
+		r->name[0] = '\0';
+		return rotate_fail(r, "open", name, fd);
+	}
+	r->fd = fd;
+	if (r->opened)
+		r->opened(r->opened_arg, r->fnum, name, r->written);
+	rotate_ok(r);
+	return 0;
+}
+
 int rotate_switch(struct rotate *r, time_t now, char *closed, size_t n)
 {
 	if (closed && n)
 		snprintf(closed, n, "%s", r->fd >= 0 ? r->name : "");
 	if (r->special)
 		return 0;
+	/* a file moved away is replaced under its own name, not numbered on:
+	 * the number it would take may be the name it was moved to */
+	if (moved_away(r))
+		return reopen(r);
 	if (r->fd >= 0)
 		close(r->fd);
 	r->fd = -1;

@@ -117,7 +117,9 @@ int rotate_keep(struct rotate *r, unsigned long fnum, const char *name);
 /*
  * Closes the current file and opens the next one (removing the one that
  * falls out of the N kept). The closed file's name goes to @closed ("" if
- * none was open). Returns 0, or the open's -errno: then no file is open
+ * none was open). A current file that was renamed or removed meanwhile
+ * (logrotate) is instead replaced by a new file of the same name and
+ * number: the postrotate "reopen" that logrotate's snippets expect. Returns 0, or the open's -errno: then no file is open
  * until the next switch, and every write fails with that error.
  */
 int rotate_switch(struct rotate *r, time_t now, char *closed, size_t n);

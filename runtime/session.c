@@ -212,6 +212,8 @@ static void answer_rotate(struct run *r, const struct signalfd_siginfo *si,
 	}
 }
 
+static void hook_checkpoint(void *arg);
+
 /* SIGUSR2: the next log file, at once (stap waits for the next write) */
 static void switch_files(struct run *r, const struct signalfd_siginfo *si)
 {
@@ -232,6 +234,10 @@ static void switch_files(struct run *r, const struct signalfd_siginfo *si)
 	report_files(r);
 	if (r->o->verbose && closed[0])
 		fprintf(r->o->log, "%s: closed '%s'\n", r->o->prog, closed);
+	/* everything handled is in the closed file: a successor starts at
+	 * the new one */
+	if (!err)
+		hook_checkpoint(r);
 	answer_rotate(r, si, closed, err);
 }
 

@@ -141,6 +141,7 @@ live_tests = \
 	tests/live/sigkill.sh \
 	tests/live/signals.sh \
 	tests/live/syscalls.sh \
+	tests/live/tapd-backup.sh \
 	tests/live/tapd-service.sh \
 	tests/live/taskinfo.sh \
 	tests/live/timers.sh \

@@ -44,6 +44,7 @@ static void usage(FILE *out)
 		"                         trace.dat file (it keeps recording)\n"
 		"  attach NAME            show the session's events, then follow\n"
 		"                         (Ctrl-\\ detaches, Ctrl-C stops the session)\n"
+		"  config                 the settings in effect (KEY=value), read here\n"
 		"  reload                 read the registry again\n"
 		"  shutdown               stop every script, then tapd\n"
 		"  ping                   is tapd there?\n"
@@ -56,6 +57,29 @@ struct ctl {
 	char socket[PATH_MAX];
 	char run_dir[PATH_MAX];
 };
+
+/* config: what tapd.conf says, with the defaults and the root applied,
+ * as KEY=value lines a shell script can read (tap-backup does) */
+static int show_config(const struct ctl *c)
+{
+	struct tapd_config cfg;
+	struct diag d;
+	const struct tapd_paths *p = &cfg.paths;
+
+	diag_init(&d, NULL);
+	tapd_config_load(c->root, &cfg, &d);
+	for (size_t i = 0; i < d.n; i++)
+		fprintf(stderr, "tapctl: %s\n", d.entries[i].msg);
+	diag_release(&d);
+	printf("SCRIPT_PATH=%s\nCONFIG_PATH=%s\nCACHE_PATH=%s\nSTATE_PATH=%s\n"
+	       "LOG_PATH=%s\nBACKUP_PATH=%s\nCRASH_PATH=%s\nBACKUP_KEEP=%u\n"
+	       "RESTART_MAX=%u\nCONTROL_GROUP=%s\n",
+	       p->script_dir, p->config_dir, p->cache_dir, p->run_dir, p->log_dir,
+	       p->backup_dir, p->crash_dir, cfg.backup_keep, cfg.restart_max,
+	       cfg.control_group ? cfg.control_group : "");
+	tapd_config_release(&cfg);
+	return EXIT_OK;
+}
 
 static void load_paths(struct ctl *c)
 {
@@ -227,6 +251,8 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (!strcmp(argv[0], "config"))
+		return show_config(&c);
 	load_paths(&c);
 	if (!strcmp(argv[0], "attach"))
 		return attach(&c, argc, argv);
