@@ -14,6 +14,7 @@
 #include "builtins.h"
 #include "compile_internal.h"
 #include "format.h"
+#include "planfile.h"
 
 const struct provider *const providers[] = {
 	&basic_provider,
@@ -300,7 +301,9 @@ static int expand_probe(struct compile *c, struct ast *probe)
 				unknown_point(c, point);
 			continue;
 		}
-		err = p->expand(c, probe, point);
+		/* a plan file knows what the target said (planfile.h) */
+		err = c->opts->replay ? replay_expand(c, probe, point) :
+					p->expand(c, probe, point);
 		if (err)
 			return err;
 		if ((point->flags & AST_PP_SUFFICIENT) && c->prog->ndprobes > before)
@@ -448,7 +451,7 @@ static int compile_passes(struct compile *c)
 
 	sema_declare(c);
 	err = make_handlers(c);
-	if (!err)
+	if (!err && !c->opts->replay)
 		err = uprobe_check_scope(c);
 	if (!err)
 		err = link_handlers(c);
@@ -459,7 +462,8 @@ static int compile_passes(struct compile *c)
 		err = sema_bind(c);
 	if (!err)
 		err = sema_infer(c);
-	if (!err)
+	/* a plan file has its filters and helper events already */
+	if (!err && !c->opts->replay)
 		err = lower_program(c);
 	return err;
 }
