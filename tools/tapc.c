@@ -16,6 +16,8 @@
 #include <wordexp.h>
 
 #include "compiler.h"
+#include "crashmeta.h"
+#include "planfile.h"
 #include "rotate.h"
 #include "session.h"
 #include "state.h"
@@ -50,6 +52,9 @@ struct options {
 	const char *rotate;	/* --rotate NAME */
 	const char *resume;	/* --resume NAME */
 	bool foreground;	/* -F -o --foreground */
+	const char *compile_to;	/* --compile-to FILE */
+	const char *plan_file;	/* --plan FILE */
+	char *option_text;	/* the options, as words, for a plan file */
 	enum output_format format;	/* --format */
 	bool raw;	/* --raw */
 	const char *target_dir;	/* --target */
@@ -99,6 +104,11 @@ static void usage(FILE *out)
 		"                 background one (for a supervisor such as tapd)\n"
 		"      --resume NAME  become the writer of flight recorder NAME whose\n"
 		"                 writer died, carrying on from its checkpoint\n"
+		"      --compile-to FILE  compile, and write a plan file that runs\n"
+		"                 later without compiling (tapd's plan cache)\n"
+		"      --plan FILE  run a plan file instead of a script: no BTF, DWARF\n"
+		"                 or symbols needed; the kernel must be the one it was\n"
+		"                 compiled for\n"
 		"      --target DIR  compile for a saved target directory (with -p)\n"
 		"      --cleanup  remove what tapc runs killed with SIGKILL left behind\n"
 		"  -h, --help     show this help\n"
@@ -179,6 +189,32 @@ static int check_files(struct options *o)
 	return 0;
 }
 
+/*
+ * The options as words (--compile-to FILE left out): kept in a plan file,
+ * so tapd can tell whether a cached plan was made with today's options.
+ */
+static int record_options(struct options *o, char **argv, int end)
+{
+	size_t len = 1;
+	char *p;
+
+	for (int i = 1; i < end; i++)
+		len += strlen(argv[i]) + 1;
+	p = o->option_text = calloc(1, len);
+	if (!p)
+		return -1;
+	for (int i = 1; i < end; i++) {
+		if (!strcmp(argv[i], "--compile-to")) {
+			i++;
+			continue;
+		}
+		if (!strncmp(argv[i], "--compile-to=", 13))
+			continue;
+		p += sprintf(p, "%s%s", p == o->option_text ? "" : " ", argv[i]);
+	}
+	return 0;
+}
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -192,6 +228,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "rotate", required_argument, NULL, 'U' },
 		{ "resume", required_argument, NULL, 'W' },
 		{ "foreground", no_argument, NULL, 'G' },
+		{ "compile-to", required_argument, NULL, 'O' },
+		{ "plan", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long n;
@@ -235,6 +273,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'U': o->rotate = optarg; break;
 		case 'W': o->resume = optarg; break;
 		case 'G': o->foreground = true; break;
+		case 'O': o->compile_to = optarg; break;
+		case 'P': o->plan_file = optarg; break;
 		case 'D':
 			if (parse_define(o, optarg))
 				return -1;
@@ -249,8 +289,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (check_files(o))
 		return -1;
+	if (o->plan_file && o->script_text) {
+		fprintf(stderr, "tapc: --plan runs a compiled plan: its script is in it\n");
+		return -1;
+	}
 	if (!o->script_text && !o->cleanup && !o->attach && !o->stop && !o->rotate &&
-	    !o->resume) {
+	    !o->resume && !o->plan_file) {
 		if (optind >= argc) {
 			fprintf(stderr, "tapc: no script given (a FILE or -e SCRIPT)\n");
 			return -1;
@@ -259,7 +303,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	o->args = argv + optind;
 	o->nargs = argc - optind;
-	return 0;
+	return record_options(o, argv, optind - (o->script_file ? 1 : 0));
 }
 
 static bool valid_name(const char *s)
@@ -363,6 +407,8 @@ static int print_parse(struct src_file *src)
 
 struct driver {
 	struct options o;
+	struct planfile pf;	/* --plan */
+	bool have_pf;
 	struct src_file *src;
 	struct target *target;
 	struct program *prog;
@@ -371,6 +417,99 @@ struct driver {
 	wordexp_t words;
 	bool have_words;
 };
+
+/* --plan FILE: the script comes out of the plan file */
+static int load_plan(struct driver *dr)
+{
+	char err[PATH_MAX + 128];
+	int rc = planfile_load(dr->o.plan_file, &dr->pf, err, sizeof(err));
+
+	if (rc) {
+		fprintf(stderr, "tapc: %s\n", err);
+		return rc;
+	}
+	dr->have_pf = true;
+	rc = src_file_from_string(dr->pf.script_name, dr->pf.source, dr->pf.source_len,
+				  &dr->src);
+	if (rc)
+		fprintf(stderr, "tapc: cannot load the script of '%s': %s\n", dr->o.plan_file,
+			strerror(-rc));
+	return rc;
+}
+
+/* -s and -D with --plan: they must be what the plan was compiled with */
+static int plan_options(struct driver *dr)
+{
+	const struct options *o = &dr->o;
+	bool same = o->ndefines == dr->pf.ndefines;
+
+	for (size_t i = 0; same && i < o->ndefines; i++)
+		same = !strcmp(o->defines[i].name, dr->pf.defines[i].name) &&
+		       !strcmp(o->defines[i].value, dr->pf.defines[i].value);
+	if (o->buffer_mb && o->buffer_mb * 1024 != dr->pf.buffer_kb) {
+		fprintf(stderr, "tapc: the plan file was compiled for -s %u, not -s %u\n",
+			dr->pf.buffer_kb / 1024, o->buffer_mb);
+		return -1;
+	}
+	if (o->ndefines && !same) {
+		fprintf(stderr, "tapc: the plan file was compiled with other -D settings\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* a plan file runs only on the kernel it was compiled for */
+static int plan_identity(struct driver *dr)
+{
+	char *build_id = dr->o.target_dir ? NULL : crashmeta_live_build_id();
+	char why[512];
+	int err = planfile_check_identity(&dr->pf, dr->target->release, build_id, why,
+					  sizeof(why));
+
+	if (err)
+		fprintf(stderr, "tapc: the plan file '%s' does not fit this kernel: %s; compile "
+			"the script again for it\n", dr->o.plan_file, why);
+	free(build_id);
+	return err;
+}
+
+/* --compile-to FILE: the plan file, written whole or not at all */
+static int write_plan(struct driver *dr)
+{
+	const struct options *o = &dr->o;
+	struct compile_opts co = {
+		.buffer_kb = o->buffer_mb * 1024,
+		.overwrite = o->flight,
+		.args = o->args,
+		.nargs = o->nargs,
+		.target_pid = o->target_pid,
+		.defines = o->defines,
+		.ndefines = o->ndefines,
+	};
+	char tmp[PATH_MAX], *build_id = o->target_dir ? NULL : crashmeta_live_build_id();
+	FILE *f;
+	int err;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp%d", o->compile_to, (int)getpid());
+	f = fopen(tmp, "we");
+	if (!f) {
+		fprintf(stderr, "tapc: cannot write '%s': %s\n", tmp, strerror(errno));
+		free(build_id);
+		return EXIT_KERNEL;
+	}
+	err = planfile_write(f, dr->prog, &co, o->option_text, build_id);
+	if (fclose(f) && !err)
+		err = -errno;
+	if (!err && rename(tmp, o->compile_to) < 0)
+		err = -errno;
+	free(build_id);
+	if (err) {
+		unlink(tmp);
+		fprintf(stderr, "tapc: cannot write '%s': %s\n", o->compile_to, strerror(-err));
+		return EXIT_KERNEL;
+	}
+	return EXIT_OK;
+}
 
 static int compile(struct driver *dr, struct diag *d)
 {
@@ -395,6 +534,14 @@ static int compile(struct driver *dr, struct diag *d)
 	}
 	if (!o->target_dir && geteuid() == 0)
 		tfb_confirm_features(&dr->target->features, "tap_probe");
+	if (dr->have_pf) {
+		if (plan_options(dr))
+			return EXIT_USAGE;
+		err = plan_identity(dr);
+		if (err)
+			return EXIT_KERNEL;
+		planfile_compile_opts(&dr->pf, &co);
+	}
 	err = compile_program(dr->src, dr->target, &co, d, &dr->prog);
 	diag_print(d, stderr, "tapc", diag_want_color(stderr));
 	return err ? EXIT_SCRIPT : EXIT_OK;
@@ -564,11 +711,17 @@ static int prepare_session(struct driver *dr)
 			o->name);
 		return EXIT_USAGE;
 	}
-	base = o->name ? strdup(o->name) :
-			 compile_session_name(o->script_file ? o->script_file : "tap");
+	if (dr->have_pf && o->name && strcmp(o->name, dr->pf.session)) {
+		fprintf(stderr, "tapc: the plan file is for session '%s', not '%s'\n",
+			dr->pf.session, o->name);
+		return EXIT_USAGE;
+	}
+	base = dr->have_pf ? strdup(dr->pf.session) :
+	       o->name	   ? strdup(o->name) :
+			     compile_session_name(o->script_file ? o->script_file : "tap");
 	if (!base)
 		return EXIT_KERNEL;
-	if (o->pass || o->target_dir) {
+	if (o->pass || o->target_dir || o->compile_to) {
 		dr->session = base;
 		return EXIT_OK;
 	}
@@ -771,8 +924,10 @@ int main(int argc, char **argv)
 		status = resume_command(&dr);
 		goto out;
 	}
-	if (load_source(&dr.o, &dr.src))
-		return EXIT_USAGE;
+	if (dr.o.plan_file ? load_plan(&dr) : load_source(&dr.o, &dr.src)) {
+		status = EXIT_USAGE;
+		goto out;
+	}
 	if (dr.o.pass == 1) {
 		status = print_parse(dr.src);
 		goto out;
@@ -789,12 +944,19 @@ int main(int argc, char **argv)
 		program_print_plan(dr.prog, stdout);
 		goto out;
 	}
+	if (dr.o.compile_to) {
+		status = write_plan(&dr);
+		goto out;
+	}
 	status = run(&dr);
 out:
 	program_free(dr.prog);
 	target_free(dr.target);
 	src_file_free(dr.src);
 	free(dr.session);
+	free(dr.o.option_text);
+	if (dr.have_pf)
+		planfile_release(&dr.pf);
 	if (dr.have_words)
 		wordfree(&dr.words);
 	return status;
