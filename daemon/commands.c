@@ -212,6 +212,14 @@ static int cmd_rotate(struct command_ctx *cx, int argc, char **argv)
 	return rc;
 }
 
+static int cmd_compile(struct command_ctx *cx, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!find(cx, argv[i]))
+			return -1;
+	return service_compile(cx->sv, argv + 1, (size_t)argc - 1, cx->out);
+}
+
 /* --- the table --------------------------------------------------------------------- */
 
 static const struct {
@@ -225,6 +233,7 @@ static const struct {
 	{ "status", cmd_status },
 	{ "list", cmd_list },
 	{ "rotate", cmd_rotate },
+	{ "compile", cmd_compile },
 };
 
 int command_run(struct command_ctx *cx, int argc, char **argv)

@@ -8,7 +8,7 @@ TAPD_LIBS = daemon/libtapd.a
 # supervision needs the runtime (session records, stop) and the backend
 noinst_LIBRARIES += daemon/libtapdsvc.a
 daemon_libtapdsvc_a_SOURCES = daemon/service.c daemon/service.h daemon/commands.c \
-	daemon/commands.h
+	daemon/commands.h daemon/plancache.c daemon/plancache.h
 TAPD_SVC_LIBS = daemon/libtapdsvc.a $(TAPD_LIBS) $(RUNTIME_LIBS) $(TFB_LIBS)
 
 sbin_PROGRAMS = daemon/tapd tools/tapctl

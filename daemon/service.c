@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "deps.h"
+#include "plancache.h"
 #include "session.h"
 #include "sessargs.h"
 #include "state.h"
@@ -291,22 +292,117 @@ static void now_running(struct service *sv, struct svc *s, const char *how)
 		s->instance);
 }
 
-/* a new session: a flight recorder whose writer is our child */
+/* runs tapc to compile a plan; its stderr goes to the error file */
+static int run_compile(struct service *sv, struct svc *s, char *const *argv)
+{
+	char errpath[PATH_MAX];
+	int status = 0;
+	pid_t pid;
+
+	err_path(sv, s->name, errpath, sizeof(errpath));
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		int err = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+		}
+		if (err >= 0)
+			dup2(err, STDERR_FILENO);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		set_reason(s, "cannot run %s: %s", argv[0], strerror(errno));
+		return -1;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	reason_from_status(s, status);
+	return -1;
+}
+
+static int compile_into_cache(struct service *sv, struct svc *s,
+			      const struct tapd_script *sc, char *const *argv)
+{
+	char reason[sizeof(s->reason)];
+	int err = plancache_prepare(sc);
+
+	if (err) {
+		set_reason(s, "cannot make the cache folder of '%s': %s", sc->plan,
+			   strerror(-err));
+		return -1;
+	}
+	if (!run_compile(sv, s, argv))
+		return 0;
+	snprintf(reason, sizeof(reason), "%s", s->reason);
+	set_reason(s, "cannot compile '%s': tapc %s", sc->path, reason);
+	return -1;
+}
+
+/*
+ * The script's plan, compiled into the cache when it is missing or stale
+ * (or always, with @force). *@compiled says whether it was. 0, or -1
+ * with the reason in s->reason.
+ */
+static int ensure_plan(struct service *sv, struct svc *s, const struct tapd_script *sc,
+		       bool force, bool *compiled)
+{
+	struct sessargs a;
+	enum plan_state st;
+	char why[1024];
+	int err = sessargs_compile(&a, &sv->cfg, sc, sv->tapc);
+
+	*compiled = false;
+	if (err && err != -ENOENT) {
+		set_reason(s, "%s", err == -EINVAL ? a.problem : strerror(-err));
+		sessargs_release(&a);
+		return -1;
+	}
+	st = plancache_check(sc, err ? "" : a.options, sv->cfg.release, sv->build_id, why,
+			     sizeof(why));
+	if (st == PLAN_BAD || (err && st != PLAN_OK)) {
+		set_reason(s, "%s", why);
+		sessargs_release(&a);
+		return -1;
+	}
+	if (err || (st == PLAN_OK && !force)) {
+		sessargs_release(&a);
+		return 0;
+	}
+	sv->log(LOG_INFO, "compiling %s into %s (%s)", s->name, sc->plan, why);
+	err = compile_into_cache(sv, s, sc, a.argv);
+	*compiled = !err;
+	sessargs_release(&a);
+	return err;
+}
+
+/* a new session: a flight recorder whose writer is our child, from the
+ * script's plan in the cache */
 static int start_fresh(struct service *sv, struct svc *s, FILE *out)
 {
 	struct tapd_script *sc = tapd_config_find(&sv->cfg, s->name);
-	struct sessargs a;
-	int err;
+	struct sessargs a = { 0 };
+	bool compiled = false;
+	int err = 0;
 
 	if (!sc) {
 		fprintf(out, "%s: not in the registry\n", s->name);
 		return -ENOENT;
 	}
-	err = sessargs_start(&a, &sv->cfg, sc, sv->tapc);
-	if (!err && run_session(sv, s, a.argv, true))
+	if (ensure_plan(sv, s, sc, false, &compiled))
 		err = -EIO;
-	if (err == -EINVAL || err == -ENOENT)
+	if (!err)
+		err = sessargs_start(&a, &sv->cfg, sc, sv->tapc, sc->plan);
+	if (err == -EINVAL)
 		set_reason(s, "%s", a.problem);
+	if (!err && run_session(sv, s, a.argv, !compiled))
+		err = -EIO;
 	sessargs_release(&a);
 	if (err) {
 		s->state = SVC_FAILED;
@@ -318,6 +414,37 @@ static int start_fresh(struct service *sv, struct svc *s, FILE *out)
 	now_running(sv, s, "started");
 	fprintf(out, "%s: started (pid %d, instance %s)\n", s->name, (int)s->pid, s->instance);
 	return 0;
+}
+
+int service_compile(struct service *sv, char *const *names, size_t n, FILE *out)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < sv->cfg.nscripts; i++) {
+		struct tapd_script *sc = &sv->cfg.scripts[i];
+		struct svc *s = service_find(sv, sc->name);
+		bool asked = !n, compiled;
+		char keep[sizeof(s->reason)];
+
+		for (size_t k = 0; k < n; k++)
+			asked |= !strcmp(names[k], sc->name);
+		if (!asked || !s)
+			continue;
+		/* compiling says nothing about the session's own state */
+		snprintf(keep, sizeof(keep), "%s", s->reason);
+		if (ensure_plan(sv, s, sc, false, &compiled)) {
+			fprintf(out, "%s: %s\n", s->name, s->reason);
+			tail_errors(sv, s, out);
+			rc = 1;
+		} else if (!sc->path) {
+			fprintf(out, "%s: precompiled plan %s, used as it is\n", s->name, sc->plan);
+		} else {
+			fprintf(out, "%s: %s %s\n", s->name, compiled ? "compiled into" : "up to date:",
+				sc->plan);
+		}
+		snprintf(s->reason, sizeof(s->reason), "%s", keep);
+	}
+	return rc;
 }
 
 /* the instance records on; a successor writer carries on from the
@@ -747,5 +874,7 @@ void service_release(struct service *sv)
 	free(sv->svcs);
 	sv->svcs = NULL;
 	sv->nsvcs = 0;
+	free(sv->build_id);
+	sv->build_id = NULL;
 	tapd_config_release(&sv->cfg);
 }

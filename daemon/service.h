@@ -51,6 +51,7 @@ struct svc {
 struct service {
 	struct tapd_config cfg;
 	const char *tapc;	/* the tapc binary that runs sessions */
+	char *build_id;	/* the running kernel's, for the plan cache (or NULL) */
 	struct svc *svcs;
 	size_t nsvcs;
 	void (*log)(int prio, const char *fmt, ...)
@@ -70,6 +71,11 @@ int service_sync(struct service *sv);
 int service_start(struct service *sv, char *const *names, size_t n, FILE *out);
 /* stop: in reverse start order, waiting for each to finish its end probes */
 int service_stop(struct service *sv, char *const *names, size_t n, FILE *out);
+/*
+ * compile: brings the plans of the scripts (all, or @names) in the cache
+ * up to date, saying per script what it did. 0, or 1 if some failed.
+ */
+int service_compile(struct service *sv, char *const *names, size_t n, FILE *out);
 /* status: per script, its state, process, instance, buffer and counts */
 void service_status(struct service *sv, char *const *names, size_t n, FILE *out);
 

@@ -84,24 +84,20 @@ static char *own(struct sessargs *a, char *s)
 	return NULL;
 }
 
-int sessargs_start(struct sessargs *a, const struct tapd_config *c,
-		   const struct tapd_script *sc, const char *tapc)
+/* -F -m NAME [-o LOG_PATH/NAME.log] NAME_OPT... after what is in @a */
+static int common(struct sessargs *a, const struct tapd_config *c,
+		  const struct tapd_script *sc)
 {
 	const char *bad = sessargs_refused(sc);
-	int err = 0;
+	int err;
 
-	memset(a, 0, sizeof(*a));
 	if (bad) {
 		snprintf(a->problem, sizeof(a->problem),
 			 "%s_OPT: '%s' is not for a service (tapd names the session '%s' and "
 			 "runs it from boot)", sc->name, bad, sc->name);
 		return -EINVAL;
 	}
-	err = push(a, tapc);
-	if (!err)
-		err = push(a, "-F");
-	if (!err)
-		err = push(a, "--foreground");
+	err = push(a, "-F");
 	if (!err)
 		err = push(a, "-m");
 	if (!err)
@@ -117,14 +113,71 @@ int sessargs_start(struct sessargs *a, const struct tapd_config *c,
 	}
 	for (size_t i = 0; !err && i < sc->nopts; i++)
 		err = push(a, sc->opts[i]);
+	return err;
+}
+
+int sessargs_start(struct sessargs *a, const struct tapd_config *c,
+		   const struct tapd_script *sc, const char *tapc, const char *plan)
+{
+	int err;
+
+	memset(a, 0, sizeof(*a));
+	err = push(a, tapc);
 	if (!err)
-		err = push(a, sc->path);
+		err = push(a, "--foreground");
+	if (!err)
+		err = common(a, c, sc);
+	if (!err && plan)
+		err = push(a, "--plan");
+	if (!err)
+		err = push(a, plan ? plan : sc->path);
+	return err;
+}
+
+/* the words from @first on, joined by spaces (what tapc records) */
+static char *join_words(char *const *v, size_t first, size_t end)
+{
+	size_t len = 1;
+	char *s, *p;
+
+	for (size_t i = first; i < end; i++)
+		len += strlen(v[i]) + 1;
+	s = p = calloc(1, len);
+	for (size_t i = first; s && i < end; i++)
+		p += sprintf(p, "%s%s", i == first ? "" : " ", v[i]);
+	return s;
+}
+
+int sessargs_compile(struct sessargs *a, const struct tapd_config *c,
+		     const struct tapd_script *sc, const char *tapc)
+{
+	int err;
+
+	memset(a, 0, sizeof(*a));
+	if (!sc->path) {
+		snprintf(a->problem, sizeof(a->problem),
+			 "only a precompiled plan is registered for '%s' (no script.d/%s.tap)",
+			 sc->name, sc->name);
+		return -ENOENT;
+	}
+	err = push(a, tapc);
+	if (!err)
+		err = push(a, "--compile-to");
+	if (!err)
+		err = push(a, sc->plan);
+	if (!err)
+		err = common(a, c, sc);
+	if (!err) {
+		a->options = join_words(a->argv, 3, a->n);
+		err = a->options ? push(a, sc->path) : -ENOMEM;
+	}
 	return err;
 }
 
 void sessargs_release(struct sessargs *a)
 {
 	free(a->argv);
+	free(a->options);
 	for (size_t i = 0; i < sizeof(a->owned) / sizeof(*a->owned); i++)
 		free(a->owned[i]);
 	memset(a, 0, sizeof(*a));

@@ -23,15 +23,25 @@ struct sessargs {
 	char **argv;	/* NULL-terminated; free with sessargs_release() */
 	size_t n;
 	char *owned[4];	/* strings argv points to that we made */
+	char *options;	/* compile form: the options text tapc keeps in the plan */
 	char problem[512];	/* why it cannot start (-EINVAL) */
 };
 
 /*
- * Builds the command line for @sc into @a. Returns 0, -EINVAL (refused
- * options; a->problem says which), or -ENOMEM. Release @a either way.
+ * Builds the command line that starts @sc into @a: from its plan file
+ * @plan (tapc --plan), or from its script when @plan is NULL. Returns 0,
+ * -EINVAL (refused options; a->problem says which), or -ENOMEM. Release
+ * @a either way.
  */
 int sessargs_start(struct sessargs *a, const struct tapd_config *c,
-		   const struct tapd_script *sc, const char *tapc);
+		   const struct tapd_script *sc, const char *tapc, const char *plan);
+
+/*
+ * The command line that compiles @sc into its plan (tapc --compile-to
+ * sc->plan), with a->options the text tapc records in it. Same returns.
+ */
+int sessargs_compile(struct sessargs *a, const struct tapd_config *c,
+		     const struct tapd_script *sc, const char *tapc);
 void sessargs_release(struct sessargs *a);
 
 /* The first option of @sc's NAME_OPT a service refuses, or NULL. */

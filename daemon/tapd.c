@@ -27,6 +27,7 @@
 
 #include "commands.h"
 #include "control.h"
+#include "crashmeta.h"
 #include "service.h"
 #include "tfb.h"
 
@@ -200,6 +201,7 @@ static int setup(struct tapd *t)
 
 	t->sv.tapc = t->tapc;
 	t->sv.log = tapd_log;
+	t->sv.build_id = crashmeta_live_build_id();
 	err = load_config(t);
 	if (err)
 		return err;

@@ -46,7 +46,8 @@ ctl status "$Y" | grep -q "^$Y: blocked: dependency loop: $X -> $Y -> $X" ||
 # a script that fails: its reason and last error lines; its dependent blocked
 ctl start "$DEP" >"$WORK/out" 2>&1 && fail "a failing script started"
 ctl status "$BAD" >"$WORK/st"
-grep -q "^$BAD: failed: exited with status 1" "$WORK/st" || fail "bad: $(cat "$WORK/st")"
+grep -q "^$BAD: failed: cannot compile .*$BAD.tap.: tapc exited with status 1" "$WORK/st" ||
+	fail "bad: $(cat "$WORK/st")"
 grep -q "no_such_call" "$WORK/st" || fail "no error lines in status: $(cat "$WORK/st")"
 ctl status "$DEP" | grep -q "^$DEP: blocked: requires '$BAD', which is failed" ||
 	fail "dep: $(ctl status "$DEP")"
