@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "planfile.h"
 #include "session.h"
 #include "session_internal.h"
 #include "state.h"
@@ -111,6 +112,37 @@ static int check_plan(const char *instance, const struct program *p, FILE *log,
 	return err;
 }
 
+/*
+ * A session started from a plan file is rebuilt from its copy of it (no
+ * target needed, which may be why it was precompiled); a script's, by
+ * compiling it.
+ */
+static int compile_again(const char *instance, struct src_file *src, struct target *t,
+			 struct compile_opts *co, struct diag *d, struct program **prog,
+			 FILE *log, const char *prog_name)
+{
+	struct planfile pf;
+	char path[PATH_MAX], why[1024];
+	int err;
+
+	if (!state_has_file(instance, "planfile"))
+		return compile_program(src, t, co, d, prog);
+	state_path(instance, "planfile", path, sizeof(path));
+	err = planfile_load(path, &pf, why, sizeof(why));
+	if (err) {
+		fprintf(log, "%s: %s\n", prog_name, why);
+		return err;
+	}
+	co->replay = pf.replay;
+	err = compile_program(src, t, co, d, prog);
+	co->replay = NULL;
+	/* every probe was replayed: none keeps a record of the file */
+	for (size_t i = 0; !err && i < (*prog)->ndprobes; i++)
+		(*prog)->dprobes[i]->pdata = NULL;
+	planfile_release(&pf);
+	return err;
+}
+
 int session_recompile(const char *instance, struct state_session *ss,
 		      struct src_file **src, struct target **target,
 		      struct program **prog, FILE *log, const char *prog_name)
@@ -148,7 +180,7 @@ int session_recompile(const char *instance, struct state_session *ss,
 	co.defines = defines;
 	co.ndefines = ss->ndefines;
 	diag_init(&d, *src);
-	err = compile_program(*src, *target, &co, &d, prog);
+	err = compile_again(instance, *src, *target, &co, &d, prog, log, prog_name);
 	diag_print(&d, log, prog_name, diag_want_color(log));
 	diag_release(&d);
 	free(defines);

@@ -366,11 +366,32 @@ static int save_record(const struct program *p, const struct session_opts *o)
 	return err;
 }
 
+/* started from a plan file: attach and resume rebuild from it too */
+static int save_plan_file(const struct program *p, const char *path)
+{
+	char *text = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	FILE *f = fopen(path, "re");
+	int err;
+
+	if (!f)
+		return -errno;
+	len = getdelim(&text, &cap, '\0', f);
+	fclose(f);
+	err = len < 0 ? -EIO :
+			state_write_file(p->plan->instance.name, "planfile", text, (size_t)len);
+	free(text);
+	return err;
+}
+
 /* a flight recorder also keeps what a later command needs to decode it */
-static int save_session(const struct program *p)
+static int save_session(const struct program *p, const struct session_opts *o)
 {
 	int err = save_plan(p);
 
+	if (!err && o->plan_file)
+		err = save_plan_file(p, o->plan_file);
 	return err ? err : save_formats(p->plan);
 }
 
@@ -985,7 +1006,7 @@ int session_flight(const struct program *p, const struct session_opts *o,
 	output_init(&r.out, o->out_fd);
 	err = setup_kernel(&r, d);
 	if (!err)
-		err = save_session(p);
+		err = save_session(p, o);
 	if (!err)
 		save_crash_meta(&r);
 	if (err) {

@@ -40,6 +40,10 @@ struct session_opts {
 	bool foreground;
 	void (*ready)(void *arg, pid_t writer);
 	void *ready_arg;
+	/* the plan file the program was rebuilt from (tapc --plan), kept
+	 * with a flight recorder so that attach and resume rebuild it the
+	 * same way, with no target needed; NULL for a script */
+	const char *plan_file;
 };
 
 /*
@@ -98,7 +102,8 @@ int session_find(const char *name, char *instance, size_t n);
 
 /*
  * Compiles a flight recorder's script again, with the options it was
- * started with, for this machine. The plan must come out the same as the
+ * started with, for this machine (from its plan file, if it was started
+ * from one). The plan must come out the same as the
  * one stored (else -ESTALE: a binary or the kernel changed). Problems go
  * to @d (which must be set up on a src the caller frees: *@src). Fills
  * @ss, *@src, *@target and *@prog, which the caller frees. 0 or -errno.

@@ -625,6 +625,7 @@ static void session_options(const struct driver *dr, struct session_opts *so)
 			     without_handlers(dr->prog));
 	so->defines = o->defines;
 	so->ndefines = o->ndefines;
+	so->plan_file = o->plan_file;
 }
 
 static void say_recording(const struct plan *plan, const char *output, pid_t writer)

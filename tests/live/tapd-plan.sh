@@ -70,6 +70,22 @@ ctl reload >/dev/null || fail "reload"
 ctl start "$P" >"$WORK/out" 2>&1 || fail "start a precompiled plan: $(cat "$WORK/out")"
 "$WORK/dwarf" myhost >/dev/null
 wait_for "$LOGS/$P.log" "^many 1 -7 -8$" || fail "no DWARF values from the plan: $(cat "$LOGS/$P.log")"
+# its writer's successor rebuilds it from the session's copy of the plan
+w=$(writer_of "$P")
+kill -9 "$w"
+n=0
+until [ "$(writer_of "$P")" != "$w" ] && [ "$(writer_of "$P")" != 0 ]; do
+	n=$((n + 1))
+	[ $n -gt 300 ] && fail "p was not resumed: $(ctl status "$P")"
+	sleep 0.1
+done
+"$WORK/dwarf" myhost >/dev/null
+n=0
+until [ "$(grep -c '^many 1 -7 -8$' "$LOGS/$P.log")" = 2 ]; do
+	n=$((n + 1))
+	[ $n -gt 100 ] && fail "after the resume: $(cat "$LOGS/$P.log")"
+	sleep 0.1
+done
 ctl compile "$P" >"$WORK/out" || fail "compile of a precompiled plan"
 expect_eq "precompiled" "$(cat "$WORK/out")" "$P: precompiled plan $CACHE/$P.plan, used as it is"
 ctl stop "$P" >/dev/null || fail "stop p"
