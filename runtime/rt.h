@@ -96,6 +96,9 @@ struct rt {
 	unsigned long long user_read_failures;
 	int id_task_fork, id_task_exec, id_task_rename;
 	struct symbolizer *symbols;	/* for symname()/usymname(), lazily */
+	/* the next program reading the same instance: a shared buffer's
+	 * guest, which gets the records and timers too (rt_chain()) */
+	struct rt *next_prog;
 };
 
 enum flow {

@@ -49,6 +49,15 @@ void rt_handle_record(struct rt *rt, int cpu, uint64_t ts, const void *data,
 void rt_handle_perf(struct rt *rt, int probe, int cpu, uint64_t ts, int pid,
 		    int tid, uint64_t ip, bool user);
 
+/*
+ * Shared buffers: @next (a guest's program) reads the same instance as
+ * @rt (the host's), so every record and timer @rt gets goes to @next too,
+ * and runs the handlers of the script that owns its probe. rt_unchain()
+ * takes it out again (neither frees anything).
+ */
+void rt_chain(struct rt *rt, struct rt *next);
+void rt_unchain(struct rt *rt, struct rt *prog);
+
 /* The next timer deadline (CLOCK_MONOTONIC ns), or UINT64_MAX. */
 uint64_t rt_next_timer(const struct rt *rt);
 /* Runs every timer due at @now. */
