@@ -382,7 +382,7 @@ static int plan_setup(struct compile *c)
 		return -ENOMEM;
 	plan->session = name;
 	if (asprintf(&plan->group, "tap_%s", name) < 0 ||
-	    asprintf(&plan->instance.name, "tap_%s", name) < 0)
+	    asprintf(&plan->instance.name, "tap_%s", o->instance ? o->instance : name) < 0)
 		return -ENOMEM;
 	plan->events_file = strdup(target_has(c->target, TF_DYNAMIC_EVENTS) ?
 					   "dynamic_events" : "uprobe_events");

@@ -30,6 +30,9 @@ struct compile_opts {
 	/* a plan file's records (planfile.h): probe points, context values
 	 * and kernel definitions come from there, not from the target */
 	const struct plan_replay *replay;
+	/* the instance is tap_<instance>, not tap_<session>: a shared
+	 * buffer (-DRELAYHOST=NAME, -DRELAYGUEST=NAME); NULL: the session's */
+	const char *instance;
 };
 
 /* runtime limits a script can change with -D NAME=VALUE */

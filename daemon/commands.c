@@ -61,12 +61,15 @@ static int cmd_start(struct command_ctx *cx, int argc, char **argv)
 
 static int cmd_stop(struct command_ctx *cx, int argc, char **argv)
 {
-	return service_stop(cx->sv, argv + 1, (size_t)argc - 1, cx->out);
+	bool force = argc > 1 && !strcmp(argv[1], "--force");
+
+	return service_stop(cx->sv, argv + 1 + force, (size_t)(argc - 1 - force), force,
+			    cx->out);
 }
 
 static int cmd_restart(struct command_ctx *cx, int argc, char **argv)
 {
-	service_stop(cx->sv, argv + 1, (size_t)argc - 1, cx->out);
+	service_stop(cx->sv, argv + 1, (size_t)argc - 1, false, cx->out);
 	return service_start(cx->sv, argv + 1, (size_t)argc - 1, cx->out);
 }
 

@@ -24,6 +24,7 @@
 #include "plancache.h"
 #include "session.h"
 #include "sessargs.h"
+#include "shared.h"
 #include "state.h"
 #include "tfb.h"
 
@@ -250,6 +251,27 @@ static void reason_from_status(struct svc *s, int status)
 		set_reason(s, "ended");
 }
 
+/* a guest said "'NAME' joined shared buffer 'B'" and returns: its state
+ * key is HOST/guests/NAME, and it has no process */
+static int joined(struct svc *s, pid_t pid, const char *said)
+{
+	const char *b = strstr(said, " joined shared buffer '") + 23;
+	char host[160];
+	int status = 0;
+
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		reason_from_status(s, status);
+		return -1;
+	}
+	snprintf(host, sizeof(host), "tap_%.*s", (int)strcspn(b, "'"), b);
+	shared_guest_key(host, s->name, s->instance, sizeof(s->instance));
+	s->pid = 0;
+	s->child = false;
+	s->guest = true;
+	return 0;
+}
+
 /* runs @argv and waits until it records (0) or ended (-1, reason set) */
 static int run_session(struct service *sv, struct svc *s, char *const *argv, bool fresh)
 {
@@ -264,6 +286,8 @@ static int run_session(struct service *sv, struct svc *s, char *const *argv, boo
 		return -1;
 	}
 	read_ready(fd, said, sizeof(said));
+	if (strstr(said, " joined shared buffer '"))
+		return joined(s, pid, said);
 	if (strstr(said, " is recording") || strstr(said, "resumed '")) {
 		s->pid = pid;
 		s->child = true;
@@ -463,8 +487,13 @@ static int resume(struct service *sv, struct svc *s)
 static bool session_exists(const struct svc *s)
 {
 	struct state_owner own;
+	char host[256];
 
-	return !state_read(s->instance, &own) && tfb_instance_exists(s->instance);
+	if (state_read(s->instance, &own))
+		return false;
+	/* a guest's instance is its host's */
+	snprintf(host, sizeof(host), "%.*s", (int)strcspn(s->instance, "/"), s->instance);
+	return tfb_instance_exists(host);
 }
 
 static int start_one(struct service *sv, struct svc *s, FILE *out)
@@ -478,6 +507,11 @@ static int start_one(struct service *sv, struct svc *s, FILE *out)
 	s->restarts = 0;
 	if (!session_exists(s))
 		return start_fresh(sv, s, out);
+	if (s->guest) {
+		now_running(sv, s, "found");
+		fprintf(out, "%s: in shared buffer %s already\n", s->name, s->instance);
+		return 0;
+	}
 	writer = state_writer(s->instance);
 	if (writer > 0) {
 		s->pid = writer;
@@ -579,21 +613,47 @@ int service_start(struct service *sv, char *const *names, size_t n, FILE *out)
 
 /* --- stopping ------------------------------------------------------------------ */
 
-static void stop_one(struct service *sv, struct svc *s, FILE *out)
+/* a host stopped by force: its guests leave first, and say so */
+static void guests_leave(struct service *sv, struct svc *host, FILE *out)
+{
+	size_t len = strlen(host->instance);
+
+	for (size_t i = 0; i < sv->nsvcs; i++) {
+		struct svc *g = &sv->svcs[i];
+
+		if (g->guest && g->state == SVC_RUNNING && !strncmp(g->instance, host->instance, len) &&
+		    g->instance[len] == '/') {
+			g->wanted = false;
+			g->state = SVC_STOPPED;
+			fprintf(out, "%s: left shared buffer %s\n", g->name, host->instance);
+		}
+	}
+	session_stop_guests(host->instance, out, "tapd");
+}
+
+/* 0, or -EBUSY when a host with guests was not stopped */
+static int stop_one(struct service *sv, struct svc *s, bool force, FILE *out)
 {
 	int err;
 
-	s->wanted = false;
 	if (s->state != SVC_RUNNING && s->state != SVC_DEAD) {
+		s->wanted = false;
 		if (s->state != SVC_STOPPED)
 			fprintf(out, "%s: was %s\n", s->name, svc_state_name(s->state));
 		s->state = SVC_STOPPED;
 		s->reason[0] = '\0';
-		return;
+		return 0;
 	}
+	if (force && !s->guest)
+		guests_leave(sv, s, out);
 	/* the writer runs the end probes into its files and takes the
 	 * session down; without one, the instance goes all the same */
 	err = session_stop(s->instance, out, "tapd");
+	if (err == -EBUSY) {
+		fprintf(out, "%s: not stopped: it hosts a shared buffer with guests\n", s->name);
+		return err;
+	}
+	s->wanted = false;
 	if (err && err != -ENOENT)
 		fprintf(out, "%s: cannot stop: %s\n", s->name, strerror(-err));
 	else
@@ -604,8 +664,11 @@ static void stop_one(struct service *sv, struct svc *s, FILE *out)
 	}
 	sv->log(LOG_INFO, "stopped %s", s->name);
 	s->pid = 0;
+	s->guest = false;
 	s->state = SVC_STOPPED;
 	s->reason[0] = '\0';
+	snprintf(s->instance, sizeof(s->instance), "tap_%s", s->name);
+	return 0;
 }
 
 static bool asked_for(char *const *names, size_t n, const char *name)
@@ -616,10 +679,12 @@ static bool asked_for(char *const *names, size_t n, const char *name)
 	return false;
 }
 
-int service_stop(struct service *sv, char *const *names, size_t n, FILE *out)
+int service_stop(struct service *sv, char *const *names, size_t n, bool force,
+		 FILE *out)
 {
 	char **all = calloc(sv->nsvcs + 1, sizeof(*all));
 	struct deps_plan plan;
+	int rc = 0;
 
 	if (!all)
 		return -ENOMEM;
@@ -637,19 +702,20 @@ int service_stop(struct service *sv, char *const *names, size_t n, FILE *out)
 	for (size_t i = plan.n; i-- > 0;) {
 		struct svc *s = service_find(sv, plan.order[i]);
 
-		if (s && asked_for(names, n, plan.order[i]))
-			stop_one(sv, s, out);
+		if (s && asked_for(names, n, plan.order[i]) && stop_one(sv, s, force, out))
+			rc = 1;
 	}
 	/* blocked or unordered ones (loops) are stopped too */
 	for (size_t k = 0; k < n; k++) {
 		struct svc *s = service_find(sv, names[k]);
 
-		if (s && s->state != SVC_STOPPED)
-			stop_one(sv, s, out);
+		if (s && s->state != SVC_STOPPED && !asked_for(plan.order, plan.n, s->name) &&
+		    stop_one(sv, s, force, out))
+			rc = 1;
 	}
 	deps_plan_release(&plan);
 	free(all);
-	return 0;
+	return rc;
 }
 
 /* --- status ---------------------------------------------------------------------- */
@@ -702,14 +768,17 @@ void service_status(struct service *sv, char *const *names, size_t n, FILE *out)
 		if (n && !asked_for(names, n, s->name))
 			continue;
 		fprintf(out, "%s: %s", s->name, svc_state_name(s->state));
-		if (s->state == SVC_RUNNING)
+		if (s->state == SVC_RUNNING && s->guest)
+			fprintf(out, " (a guest in shared buffer %.*s)",
+				(int)strcspn(s->instance, "/"), s->instance);
+		else if (s->state == SVC_RUNNING)
 			fprintf(out, " (pid %d, instance %s)", (int)s->pid, s->instance);
 		if (s->state == SVC_DEAD)
 			fprintf(out, " (instance %s present, its process gone)", s->instance);
 		if (s->reason[0])
 			fprintf(out, ": %s", s->reason);
 		fputc('\n', out);
-		if (s->state == SVC_RUNNING || s->state == SVC_DEAD)
+		if ((s->state == SVC_RUNNING || s->state == SVC_DEAD) && !s->guest)
 			status_kernel(s, out);
 		if (s->state == SVC_FAILED || s->state == SVC_DEAD)
 			tail_errors(sv, s, out);
@@ -803,8 +872,14 @@ uint64_t service_tick(struct service *sv, uint64_t now)
 	for (size_t i = 0; i < sv->nsvcs; i++) {
 		struct svc *s = &sv->svcs[i];
 
+		/* a guest has no process: it lasts as long as its record */
+		if (s->state == SVC_RUNNING && s->guest && !state_has_file(s->instance, "owner")) {
+			s->state = SVC_STOPPED;
+			s->guest = false;
+			set_reason(s, "its shared buffer went");
+		}
 		/* adopted writers are not our children: /proc says */
-		if (s->state == SVC_RUNNING && !s->child && !state_proc_start(s->pid))
+		if (s->state == SVC_RUNNING && !s->child && !s->guest && !state_proc_start(s->pid))
 			died(sv, s, 0, false);
 		if (s->state != SVC_DEAD)
 			continue;
@@ -825,6 +900,28 @@ struct adopt {
 	FILE *report;
 };
 
+/* a host's guests, which have no process to adopt */
+static void adopt_guests(struct adopt *a, const char *host)
+{
+	char **names = shared_guests(host);
+
+	for (size_t i = 0; names && names[i]; i++) {
+		char key[256], name[128];
+		struct svc *s;
+
+		shared_guest_key(host, names[i], key, sizeof(key));
+		if (!record_service(key, name, sizeof(name)) || !(s = service_find(a->sv, name)))
+			continue;
+		snprintf(s->instance, sizeof(s->instance), "%s", key);
+		s->guest = true;
+		s->wanted = true;
+		s->pid = 0;
+		s->state = SVC_RUNNING;
+		fprintf(a->report, "%s: a guest in shared buffer %s\n", name, host);
+	}
+	shared_names_free(names);
+}
+
 static void adopt_one(const char *instance, void *arg)
 {
 	struct adopt *a = arg;
@@ -843,6 +940,7 @@ static void adopt_one(const char *instance, void *arg)
 	snprintf(s->instance, sizeof(s->instance), "%s", instance);
 	s->wanted = true;
 	s->started_ns = service_now_ns();
+	adopt_guests(a, instance);
 	writer = state_writer(instance);
 	if (writer > 0) {
 		s->pid = writer;

@@ -40,11 +40,12 @@ struct svc {
 	char *name;
 	enum svc_state state;
 	bool wanted;	/* started by a command: restart it if it dies */
-	pid_t pid;
+	pid_t pid;	/* 0 for a shared buffer's guest: it has no process */
 	bool child;	/* our child (reaped on SIGCHLD), else adopted */
+	bool guest;	/* a shared buffer's guest: instance is its state key */
 	unsigned restarts;	/* in a row, reset after a long enough run */
 	uint64_t started_ns, restart_at_ns;
-	char instance[128];	/* tap_NAME, or a shared buffer's */
+	char instance[256];	/* tap_NAME, a shared buffer's, or HOST/guests/NAME */
 	char reason[512];
 };
 
@@ -69,8 +70,13 @@ int service_sync(struct service *sv);
  * per script to @out. Returns 0 if all started, 1 if some could not.
  */
 int service_start(struct service *sv, char *const *names, size_t n, FILE *out);
-/* stop: in reverse start order, waiting for each to finish its end probes */
-int service_stop(struct service *sv, char *const *names, size_t n, FILE *out);
+/*
+ * stop: in reverse start order, waiting for each to finish its end probes.
+ * A shared buffer's host with guests is not stopped, unless @force: then
+ * its guests leave first.
+ */
+int service_stop(struct service *sv, char *const *names, size_t n, bool force,
+		 FILE *out);
 /*
  * compile: brings the plans of the scripts (all, or @names) in the cache
  * up to date, saying per script what it did. 0, or 1 if some failed.

@@ -55,6 +55,29 @@ const char *sessargs_refused(const struct tapd_script *sc)
 	return NULL;
 }
 
+bool sessargs_guest(const struct tapd_script *sc, char *buffer, size_t n)
+{
+	for (size_t i = 0; i < sc->nopts; i++) {
+		const char *o = sc->opts[i], *v = NULL;
+
+		if (!strncmp(o, "-DRELAYGUEST", 12))
+			v = o + 12;
+		else if (!strcmp(o, "-D") && i + 1 < sc->nopts &&
+			 !strncmp(sc->opts[i + 1], "RELAYGUEST", 10))
+			v = sc->opts[i + 1] + 10;
+		else if (!strcmp(o, "--shared-guest") && i + 1 < sc->nopts)
+			snprintf(buffer, n, "%s", sc->opts[i + 1]);
+		else if (!strncmp(o, "--shared-guest=", 15))
+			snprintf(buffer, n, "%s", o + 15);
+		else
+			continue;
+		if (v)	/* -DRELAYGUEST alone: the script's own name */
+			snprintf(buffer, n, "%s", *v == '=' ? v + 1 : sc->name);
+		return true;
+	}
+	return false;
+}
+
 bool sessargs_has_output(const struct tapd_script *sc)
 {
 	return scan(sc, "o") != NULL;
@@ -89,6 +112,7 @@ static int common(struct sessargs *a, const struct tapd_config *c,
 		  const struct tapd_script *sc)
 {
 	const char *bad = sessargs_refused(sc);
+	char buf[128];
 	int err;
 
 	if (bad) {
@@ -102,7 +126,7 @@ static int common(struct sessargs *a, const struct tapd_config *c,
 		err = push(a, "-m");
 	if (!err)
 		err = push(a, sc->name);
-	if (!err && !sessargs_has_output(sc)) {
+	if (!err && !sessargs_has_output(sc) && !sessargs_guest(sc, buf, sizeof(buf))) {
 		char *path = NULL;
 
 		if (asprintf(&path, "%s/%s.log", c->paths.log_dir, sc->name) < 0)
@@ -119,11 +143,13 @@ static int common(struct sessargs *a, const struct tapd_config *c,
 int sessargs_start(struct sessargs *a, const struct tapd_config *c,
 		   const struct tapd_script *sc, const char *tapc, const char *plan)
 {
+	char buf[128];
 	int err;
 
 	memset(a, 0, sizeof(*a));
 	err = push(a, tapc);
-	if (!err)
+	/* a guest joins and returns: there is no writer to keep */
+	if (!err && !sessargs_guest(sc, buf, sizeof(buf)))
 		err = push(a, "--foreground");
 	if (!err)
 		err = common(a, c, sc);

@@ -46,6 +46,10 @@ void sessargs_release(struct sessargs *a);
 
 /* The first option of @sc's NAME_OPT a service refuses, or NULL. */
 const char *sessargs_refused(const struct tapd_script *sc);
+/* NAME_OPT makes the script a shared buffer's guest (-DRELAYGUEST=B or
+ * --shared-guest B): @buffer gets B. A guest has no process of its own
+ * and no output file: it joins, and its handlers run in its host's. */
+bool sessargs_guest(const struct tapd_script *sc, char *buffer, size_t n);
 /* NAME_OPT names an output file (-o FILE or -oFILE). */
 bool sessargs_has_output(const struct tapd_script *sc);
 

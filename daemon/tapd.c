@@ -244,7 +244,7 @@ static int handle(struct tapd *t, char **argv, int argc, FILE *out)
 		return reload(t);
 	}
 	if (!strcmp(cmd, "shutdown")) {
-		service_stop(&t->sv, NULL, 0, out);
+		service_stop(&t->sv, NULL, 0, true, out);
 		t->quit = true;
 		return 0;
 	}
@@ -418,7 +418,7 @@ static void finish(struct tapd *t)
 
 	if (!t->keep_sessions) {
 		null = fopen("/dev/null", "we");
-		service_stop(&t->sv, NULL, 0, null ? null : stderr);
+		service_stop(&t->sv, NULL, 0, true, null ? null : stderr);
 		if (null)
 			fclose(null);
 	}

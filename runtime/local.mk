@@ -15,3 +15,5 @@ runtime_libruntime_a_CPPFLAGS = $(AM_CPPFLAGS) $(TRACEEVENT_CFLAGS) $(LIBELF_CFL
 RUNTIME_LIBS = runtime/libruntime.a
 # a flight recorder writer's checkpoint, for its successor (tapd restarts)
 runtime_libruntime_a_SOURCES += runtime/checkpoint.c runtime/checkpoint.h
+# shared buffers: guests joining and leaving a host's instance
+runtime_libruntime_a_SOURCES += runtime/shared.c runtime/shared.h

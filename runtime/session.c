@@ -27,6 +27,7 @@
 #include "rotate.h"
 #include "runtime.h"
 #include "session_internal.h"
+#include "shared.h"
 #include "spill.h"
 #include "state.h"
 #include "tfb.h"
@@ -87,6 +88,21 @@ struct run {
 	bool have_ckpt;
 	int journal_fd;
 	char *last_ckpt;	/* the text written last */
+	/* a shared buffer's host: the guests whose handlers run here */
+	bool shared_host;
+	struct guest *guests;
+};
+
+/* a guest of a shared buffer, loaded by this reader (shared.h) */
+struct guest {
+	char key[PATH_MAX];
+	struct state_session ss;
+	struct src_file *src;
+	struct target *target;
+	struct program *prog;
+	struct rt *rt;
+	bool failed;	/* said once; not tried again */
+	struct guest *next;
 };
 
 /* --- signals ------------------------------------------------------------------ */
@@ -241,6 +257,148 @@ static void switch_files(struct run *r, const struct signalfd_siginfo *si)
 	answer_rotate(r, si, closed, err);
 }
 
+/* --- shared buffers' guests (shared.h) ----------------------------------------- */
+
+static int64_t realtime_offset(void);
+static void run_begin_quietly(struct run *r);
+
+static void guest_ack(struct guest *g, const char *what)
+{
+	char file[64];
+
+	snprintf(file, sizeof(file), "%s/%d", what, (int)getpid());
+	state_write_file(g->key, file, "", 0);
+}
+
+static void guest_free(struct run *r, struct guest *g)
+{
+	if (g->rt) {
+		rt_unchain(r->rt, g->rt);
+		rt_free(g->rt);
+	}
+	program_free(g->prog);
+	target_free(g->target);
+	src_file_free(g->src);
+	state_session_release(&g->ss);
+	free(g);
+}
+
+/* the guest's program, bound to the host's formats and chained to its */
+static int guest_load(struct run *r, struct guest *g)
+{
+	const char **events;
+	struct diag d;
+	int err;
+
+	err = session_recompile(g->key, &g->ss, &g->src, &g->target, &g->prog, r->o->log,
+				r->o->prog);
+	if (err)
+		return err;
+	events = session_events(g->prog->plan);
+	err = events ? tfb_add_events(r->tep, events) : -ENOMEM;
+	free(events);
+	if (!err)
+		err = rt_create(g->prog, &r->out, &g->rt);
+	if (err)
+		return err;
+	diag_init(&d, g->src);
+	err = rt_bind_events(g->rt, r->tep, &d);
+	diag_print(&d, r->o->log, r->o->prog, diag_want_color(r->o->log));
+	diag_release(&d);
+	if (err)
+		return err;
+	rt_set_clock_offset(g->rt, realtime_offset());
+	if (r->resume) {
+		struct rt *host = r->rt;
+
+		/* its begin probes printed into the log already */
+		r->rt = g->rt;
+		run_begin_quietly(r);
+		r->rt = host;
+	} else {
+		rt_run_begin(g->rt);
+	}
+	rt_chain(r->rt, g->rt);
+	return 0;
+}
+
+static void guest_add(struct run *r, const char *key)
+{
+	struct guest *g = calloc(1, sizeof(*g));
+	int err;
+
+	if (!g)
+		return;
+	snprintf(g->key, sizeof(g->key), "%s", key);
+	g->next = r->guests;
+	r->guests = g;
+	/* a raw recording keeps the guest's events as they are */
+	err = r->td ? 0 : guest_load(r, g);
+	if (err) {
+		fprintf(r->o->log, "%s: cannot run the handlers of guest '%s': %s\n", r->o->prog,
+			key, strerror(-err));
+		g->failed = true;
+		if (g->rt) {
+			rt_free(g->rt);
+			g->rt = NULL;
+		}
+	}
+	guest_ack(g, "loaded");
+}
+
+/* it leaves: what is buffered of it is handled, its end probes run */
+static void guest_drop(struct run *r, struct guest **link)
+{
+	struct guest *g = *link;
+
+	if (g->rt && r->loop) {
+		loop_drain(r->loop);
+		rt_run_end(g->rt);
+		rt_flush(r->rt);
+	}
+	guest_ack(g, "dropped");
+	*link = g->next;
+	guest_free(r, g);
+}
+
+static struct guest **guest_find(struct run *r, const char *key)
+{
+	for (struct guest **g = &r->guests; *g; g = &(*g)->next)
+		if (!strcmp((*g)->key, key))
+			return g;
+	return NULL;
+}
+
+/* guests that joined (ready) are loaded; ones leaving (stopping) dropped */
+static void scan_guests(struct run *r)
+{
+	char **names = shared_guests(r->instance);
+
+	for (size_t i = 0; names && names[i]; i++) {
+		char key[PATH_MAX];
+		struct guest **g;
+
+		shared_guest_key(r->instance, names[i], key, sizeof(key));
+		g = guest_find(r, key);
+		if (!g && state_has_file(key, "ready") && !state_has_file(key, "stopping"))
+			guest_add(r, key);
+		else if (g && state_has_file(key, "stopping"))
+			guest_drop(r, g);
+	}
+	/* a guest whose record is gone (removed by hand) just goes */
+	for (struct guest **g = &r->guests; *g;) {
+		if (state_has_file((*g)->key, "owner")) {
+			g = &(*g)->next;
+		} else {
+			struct guest *gone = *g;
+
+			*g = gone->next;
+			guest_free(r, gone);
+		}
+	}
+	shared_names_free(names);
+}
+
 /* --- loop hooks ------------------------------------------------------------- */
 
 static bool hook_paused(void *arg)
@@ -266,6 +424,8 @@ static bool stopped_elsewhere(struct run *r)
 	return r->stop_seen;
 }
 
+static void scan_guests(struct run *r);
+
 static bool hook_tick(void *arg)
 {
 	struct run *r = arg;
@@ -278,6 +438,8 @@ static bool hook_tick(void *arg)
 			output_retry(&r->out);
 	}
 	report_files(r);
+	if (r->shared_host)
+		scan_guests(r);
 	return stopped_elsewhere(r);
 }
 
@@ -314,7 +476,7 @@ static int save_formats(const struct plan *p)
 	return err;
 }
 
-static int save_plan(const struct program *p)
+static int save_plan(const char *key, const struct program *p)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -328,12 +490,13 @@ static int save_plan(const struct program *p)
 		free(text);
 		return -ENOMEM;
 	}
-	err = state_write_file(p->plan->instance.name, "plan", text, len);
+	err = state_write_file(key, "plan", text, len);
 	free(text);
 	return err;
 }
 
-static int save_record(const struct program *p, const struct session_opts *o)
+static int save_record(const char *key, const struct program *p,
+		       const struct session_opts *o)
 {
 	struct state_session ss = {
 		.name = p->plan->session,
@@ -359,7 +522,7 @@ static int save_record(const struct program *p, const struct session_opts *o)
 	ss.defines = defines;
 	ss.ndefines = o->ndefines;
 	if (!err)
-		err = state_session_save(p->plan->instance.name, &ss);
+		err = state_session_save(key, &ss);
 	for (size_t i = 0; defines && i < o->ndefines; i++)
 		free(defines[i]);
 	free(defines);
@@ -367,7 +530,7 @@ static int save_record(const struct program *p, const struct session_opts *o)
 }
 
 /* started from a plan file: attach and resume rebuild from it too */
-static int save_plan_file(const struct program *p, const char *path)
+static int save_plan_file(const char *key, const char *path)
 {
 	char *text = NULL;
 	size_t cap = 0;
@@ -380,7 +543,7 @@ static int save_plan_file(const struct program *p, const char *path)
 	len = getdelim(&text, &cap, '\0', f);
 	fclose(f);
 	err = len < 0 ? -EIO :
-			state_write_file(p->plan->instance.name, "planfile", text, (size_t)len);
+			state_write_file(key, "planfile", text, (size_t)len);
 	free(text);
 	return err;
 }
@@ -388,11 +551,29 @@ static int save_plan_file(const struct program *p, const char *path)
 /* a flight recorder also keeps what a later command needs to decode it */
 static int save_session(const struct program *p, const struct session_opts *o)
 {
-	int err = save_plan(p);
+	const char *key = p->plan->instance.name, *shared;
+	bool guest;
+	int err = save_plan(key, p);
 
 	if (!err && o->plan_file)
-		err = save_plan_file(p, o->plan_file);
+		err = save_plan_file(key, o->plan_file);
+	/* a shared buffer's host: guests may join it */
+	shared = shared_name(o->defines, o->ndefines, p->plan->session, &guest);
+	if (!err && shared && !guest)
+		err = state_write_file(key, "shared", shared, strlen(shared));
 	return err ? err : save_formats(p->plan);
+}
+
+int session_save_record(const char *key, const struct program *p,
+			const struct session_opts *o)
+{
+	int err = save_record(key, p, o);
+
+	if (!err)
+		err = save_plan(key, p);
+	if (!err && o->plan_file)
+		err = save_plan_file(key, o->plan_file);
+	return err;
 }
 
 
@@ -426,7 +607,7 @@ static int setup_kernel(struct run *r, struct diag *d)
 	}
 	r->claimed = true;
 	/* what the session runs, for trace-instance list */
-	err = save_record(r->p, r->o);
+	err = save_record(plan->instance.name, r->p, r->o);
 	if (err) {
 		diag_error(d, SRC_NO_RANGE, "cannot record the session in %s: %s",
 			   state_run_dir(), strerror(-err));
@@ -804,6 +985,12 @@ static void teardown(struct run *r, bool destroy)
 		state_remove_reader(r->instance, getpid());
 	if (r->claimed && destroy)
 		state_release(r->instance);
+	while (r->guests) {
+		struct guest *g = r->guests;
+
+		r->guests = g->next;
+		guest_free(r, g);
+	}
 	rt_free(r->rt);
 	if (r->tep)
 		tep_free(r->tep);
@@ -881,6 +1068,10 @@ static void finish(struct run *r, enum loop_stop why, bool tracing_off)
 	if (r->td && tracedat_close(r->td))
 		report_files(r);
 	rt_run_end(r->rt);
+	/* guests still in a host that stops end with it */
+	for (struct guest *g = r->guests; g; g = g->next)
+		if (g->rt)
+			rt_run_end(g->rt);
 	if (r->tfb)
 		loop_report_loss(r->loop);
 	if (perf_source_lost(r->perf))
@@ -1066,6 +1257,9 @@ static int follow(struct run *r)
 	start(r);
 	/* the begin probes' output is in: where a successor starts */
 	hook_checkpoint(r);
+	/* a shared buffer's guests: their handlers run here too */
+	if (r->shared_host)
+		scan_guests(r);
 	/* a supervisor hears that the session records now */
 	if (r->o->ready)
 		r->o->ready(r->o->ready_arg, getpid());
@@ -1102,6 +1296,7 @@ static int attach_setup(struct run *r, struct diag *d)
 	signal(SIGPIPE, SIG_IGN);
 	r->instance = r->p->plan->instance.name;
 	r->flight = true;
+	r->shared_host = state_has_file(r->instance, "shared");
 	err = setup_files(r, d);
 	if (!err) {
 		err = tfb_session_open(r->p->plan, &r->tfb);

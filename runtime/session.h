@@ -95,8 +95,10 @@ const char **session_events(const struct plan *p);
 /* --- commands on running sessions (control.c) ----------------------------- */
 
 /*
- * Finds the session called @name ("x" or its instance "tap_x") and puts
- * its instance name into @instance. 0, or -ENOENT.
+ * Finds the session called @name ("x" or its instance "tap_x"; a shared
+ * buffer's host by its session name, a guest by its name) and puts its
+ * state key (its instance, or a guest's HOST/guests/NAME) into
+ * @instance. 0, or -ENOENT.
  */
 int session_find(const char *name, char *instance, size_t n);
 
@@ -115,9 +117,14 @@ int session_recompile(const char *instance, struct state_session *ss,
 /*
  * Stops a session cleanly: a flight recorder's readers and writer finish
  * (end probes) and its instance, events and state go; a running tapc is
- * sent SIGTERM. Messages go to @log. 0, -ENOENT, or -errno.
+ * sent SIGTERM; a shared buffer's guest leaves it (shared.h). A host with
+ * guests is not stopped (-EBUSY, said on @log). Messages go to @log. 0,
+ * -ENOENT, -EBUSY or -errno.
  */
 int session_stop(const char *instance, FILE *log, const char *prog);
+
+/* Makes every guest of shared buffer host @instance leave. 0 or -errno. */
+int session_stop_guests(const char *instance, FILE *log, const char *prog);
 
 /*
  * Asks the process writing a session's log files to switch to the next

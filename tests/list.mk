@@ -145,6 +145,7 @@ live_tests = \
 	tests/live/tapd-control.sh \
 	tests/live/tapd-plan.sh \
 	tests/live/tapd-service.sh \
+	tests/live/tapd-shared.sh \
 	tests/live/taskinfo.sh \
 	tests/live/timers.sh \
 	tests/live/tracepoint.sh \

@@ -20,6 +20,7 @@
 #include "planfile.h"
 #include "rotate.h"
 #include "session.h"
+#include "shared.h"
 #include "state.h"
 #include "target.h"
 #include "tfb.h"
@@ -54,6 +55,7 @@ struct options {
 	bool foreground;	/* -F -o --foreground */
 	const char *compile_to;	/* --compile-to FILE */
 	const char *plan_file;	/* --plan FILE */
+	bool force;	/* --stop --force: a shared buffer's guests leave first */
 	char *option_text;	/* the options, as words, for a plan file */
 	enum output_format format;	/* --format */
 	bool raw;	/* --raw */
@@ -104,6 +106,11 @@ static void usage(FILE *out)
 		"                 background one (for a supervisor such as tapd)\n"
 		"      --resume NAME  become the writer of flight recorder NAME whose\n"
 		"                 writer died, carrying on from its checkpoint\n"
+		"      --shared-host NAME   -DRELAYHOST=NAME: a flight recorder whose\n"
+		"                 instance tap_NAME other scripts may join\n"
+		"      --shared-guest NAME  -DRELAYGUEST=NAME: join shared buffer NAME\n"
+		"                 (its handlers run in the host's readers) and return\n"
+		"      --force    with --stop: a shared buffer's guests leave first\n"
 		"      --compile-to FILE  compile, and write a plan file that runs\n"
 		"                 later without compiling (tapd's plan cache)\n"
 		"      --plan FILE  run a plan file instead of a script: no BTF, DWARF\n"
@@ -131,6 +138,19 @@ static int parse_define(struct options *o, char *arg)
 		*eq = '\0';
 	o->defines[o->ndefines].name = arg;
 	o->defines[o->ndefines].value = eq ? eq + 1 : "1";
+	o->ndefines++;
+	return 0;
+}
+
+/* --shared-host/--shared-guest NAME: stap's -DRELAYHOST/-DRELAYGUEST */
+static int shared_option(struct options *o, const char *define, const char *name)
+{
+	if (o->ndefines == MAX_DEFINES) {
+		fprintf(stderr, "tapc: too many -D options\n");
+		return -1;
+	}
+	o->defines[o->ndefines].name = define;
+	o->defines[o->ndefines].value = name;
 	o->ndefines++;
 	return 0;
 }
@@ -230,6 +250,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "foreground", no_argument, NULL, 'G' },
 		{ "compile-to", required_argument, NULL, 'O' },
 		{ "plan", required_argument, NULL, 'P' },
+		{ "shared-host", required_argument, NULL, 'H' },
+		{ "shared-guest", required_argument, NULL, 'Q' },
+		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long n;
@@ -275,6 +298,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'G': o->foreground = true; break;
 		case 'O': o->compile_to = optarg; break;
 		case 'P': o->plan_file = optarg; break;
+		case 'H':
+		case 'Q':
+			if (shared_option(o, c == 'H' ? "RELAYHOST" : "RELAYGUEST", optarg))
+				return -1;
+			break;
+		case 'f': o->force = true; break;
 		case 'D':
 			if (parse_define(o, optarg))
 				return -1;
@@ -524,8 +553,13 @@ static int compile(struct driver *dr, struct diag *d)
 		.defines = o->defines,
 		.ndefines = o->ndefines,
 	};
+	bool guest;
 	int err;
 
+	co.instance = shared_name(o->defines, o->ndefines, dr->session, &guest);
+	/* a guest records into a flight recorder, as attach recompiles it */
+	if (co.instance && guest)
+		co.overwrite = true;
 	err = target_open(o->target_dir, &dr->target);
 	if (err) {
 		fprintf(stderr, "tapc: cannot read the target %s: %s\n",
@@ -681,6 +715,37 @@ static int start_flight(struct driver *dr, struct session_opts *so, struct diag 
 	return EXIT_OK;
 }
 
+/* 0: no shared buffer or a host; 1: a guest; -1: options that do not fit */
+static int shared_mode(const struct driver *dr)
+{
+	const struct options *o = &dr->o;
+	bool guest;
+	const char *name = shared_name(o->defines, o->ndefines, dr->session, &guest);
+
+	if (!name)
+		return 0;
+	if (!guest && !o->flight) {
+		fprintf(stderr, "tapc: a shared buffer's host is a flight recorder: give -F\n");
+		return -1;
+	}
+	if (guest && (o->output || o->command || o->raw)) {
+		fprintf(stderr, "tapc: a guest's output goes to its host's: no -o, -c or --raw\n");
+		return -1;
+	}
+	return guest ? 1 : 0;
+}
+
+static int join_shared(struct driver *dr, struct session_opts *so, struct diag *d)
+{
+	const struct plan *plan = dr->prog->plan;
+	int status = shared_join(dr->prog, so, d);
+
+	if (!status)
+		printf("tapc: '%s' joined shared buffer '%s'; it leaves with 'tapc --stop %s'\n",
+		       plan->session, plan->instance.name + 4, plan->session);
+	return status;
+}
+
 static int run(struct driver *dr)
 {
 	struct session_opts so = { 0 };
@@ -693,7 +758,11 @@ static int run(struct driver *dr)
 	if (dr->o.command)
 		so.command = command_argv(dr);
 	diag_init(&d, dr->src);
-	if (dr->o.flight)
+	if (shared_mode(dr) < 0)
+		status = EXIT_USAGE;
+	else if (shared_mode(dr) > 0)
+		status = join_shared(dr, &so, &d);
+	else if (dr->o.flight)
 		status = start_flight(dr, &so, &d);
 	else
 		status = session_run(dr->prog, &so, &d);
@@ -760,7 +829,7 @@ static int find_session(const char *name, char *instance, size_t n)
 	return EXIT_OK;
 }
 
-static int stop_command(const char *name)
+static int stop_command(const char *name, bool force)
 {
 	char instance[256];
 	int status = need_root("--stop"), err;
@@ -769,7 +838,11 @@ static int stop_command(const char *name)
 		status = find_session(name, instance, sizeof(instance));
 	if (status)
 		return status;
+	if (force && !shared_is_guest(instance))
+		session_stop_guests(instance, stderr, "tapc");
 	err = session_stop(instance, stderr, "tapc");
+	if (err == -EBUSY)
+		return EXIT_USAGE;
 	if (err && err != -ENOENT) {
 		fprintf(stderr, "tapc: cannot stop '%s': %s\n", name, strerror(-err));
 		return EXIT_KERNEL;
@@ -914,7 +987,7 @@ int main(int argc, char **argv)
 	if (dr.o.cleanup)
 		return cleanup_only();
 	if (dr.o.stop)
-		return stop_command(dr.o.stop);
+		return stop_command(dr.o.stop, dr.o.force);
 	if (dr.o.rotate)
 		return rotate_command(dr.o.rotate);
 	if (dr.o.attach) {
