@@ -46,6 +46,7 @@ static const struct builtin builtins[] = {
 	{ "uaddr", BI_UADDR, L, 0, 0, { 0 }, BF_EVENT },
 	{ "symname", BI_SYMNAME, S, 1, 1, { L }, 0 },
 	{ "usymname", BI_USYMNAME, S, 1, 1, { L }, BF_EVENT | BF_TASK },
+	{ "snapshot", BI_SNAPSHOT, V, 0, 0, { 0 }, 0 },
 };
 
 const struct builtin *builtin_find(const char *name)

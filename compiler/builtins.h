@@ -44,6 +44,7 @@ enum builtin_id {
 	BI_UADDR,
 	BI_SYMNAME,
 	BI_USYMNAME,
+	BI_SNAPSHOT,	/* the session's buffered events to a file (tapd(8)) */
 	BI_COUNT
 };
 

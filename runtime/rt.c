@@ -762,6 +762,18 @@ void rt_run_timers(struct rt *rt, uint64_t now)
 		rt_run_timers(rt->next_prog, now);
 }
 
+void rt_set_snapshot(struct rt *rt, void (*fn)(void *arg), void *arg)
+{
+	rt->snapshot = fn;
+	rt->snapshot_arg = arg;
+}
+
+void rt_snapshot(struct rt *rt)
+{
+	if (rt->snapshot)
+		rt->snapshot(rt->snapshot_arg);
+}
+
 void rt_chain(struct rt *rt, struct rt *next)
 {
 	while (rt->next_prog)

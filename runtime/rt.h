@@ -99,6 +99,9 @@ struct rt {
 	/* the next program reading the same instance: a shared buffer's
 	 * guest, which gets the records and timers too (rt_chain()) */
 	struct rt *next_prog;
+	/* snapshot(): the session writes its buffered events to a file */
+	void (*snapshot)(void *arg);
+	void *snapshot_arg;
 };
 
 enum flow {

@@ -58,6 +58,13 @@ void rt_handle_perf(struct rt *rt, int probe, int cpu, uint64_t ts, int pid,
 void rt_chain(struct rt *rt, struct rt *next);
 void rt_unchain(struct rt *rt, struct rt *prog);
 
+/*
+ * snapshot() in a handler calls @fn (the session asks for a snapshot of
+ * its buffered events); without one, snapshot() does nothing.
+ */
+void rt_set_snapshot(struct rt *rt, void (*fn)(void *arg), void *arg);
+void rt_snapshot(struct rt *rt);
+
 /* The next timer deadline (CLOCK_MONOTONIC ns), or UINT64_MAX. */
 uint64_t rt_next_timer(const struct rt *rt);
 /* Runs every timer due at @now. */
