@@ -215,6 +215,54 @@ static int cmd_rotate(struct command_ctx *cx, int argc, char **argv)
 	return rc;
 }
 
+/* the folder of the session's log files, or LOG_PATH */
+static void snapshot_dir(struct command_ctx *cx, const char *instance, char *buf, size_t n)
+{
+	char out[PATH_MAX], *slash;
+
+	session_output(instance, out, sizeof(out));
+	slash = strrchr(out, '/');
+	if (strcmp(out, "-") && slash)
+		snprintf(buf, n, "%.*s", (int)(slash - out), out);
+	else
+		snprintf(buf, n, "%s", cx->sv->cfg.paths.log_dir);
+}
+
+/* snapshot NAME [-o FILE]: the file's name, alone on its line */
+static int cmd_snapshot(struct command_ctx *cx, int argc, char **argv)
+{
+	char dir[PATH_MAX], name[PATH_MAX], host[256];
+	const char *file = NULL;
+	const struct svc *s;
+	int err;
+
+	if (argc == 4 && !strcmp(argv[2], "-o"))
+		file = argv[3];
+	else if (argc != 2) {
+		fprintf(cx->out, "ERROR snapshot NAME [-o FILE]\n");
+		return -1;
+	}
+	s = find(cx, argv[1]);
+	if (!s)
+		return -1;
+	if (s->state != SVC_RUNNING && s->state != SVC_DEAD) {
+		fprintf(cx->out, "ERROR '%s' is %s: it holds no events\n", s->name,
+			svc_state_name(s->state));
+		return -1;
+	}
+	/* a guest's events are in its host's buffer */
+	snprintf(host, sizeof(host), "%.*s", (int)strcspn(s->instance, "/"), s->instance);
+	snapshot_dir(cx, host, dir, sizeof(dir));
+	err = session_snapshot(host, file, dir, name, sizeof(name));
+	if (err) {
+		fprintf(cx->out, "ERROR cannot write a snapshot of '%s': %s\n", s->name,
+			err == -EEXIST ? "the file exists" : strerror(-err));
+		return -1;
+	}
+	fprintf(cx->out, "%s\n", name);
+	return 0;
+}
+
 static int cmd_compile(struct command_ctx *cx, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
@@ -237,6 +285,7 @@ static const struct {
 	{ "list", cmd_list },
 	{ "rotate", cmd_rotate },
 	{ "compile", cmd_compile },
+	{ "snapshot", cmd_snapshot },
 };
 
 int command_run(struct command_ctx *cx, int argc, char **argv)

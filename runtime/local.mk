@@ -17,3 +17,5 @@ RUNTIME_LIBS = runtime/libruntime.a
 runtime_libruntime_a_SOURCES += runtime/checkpoint.c runtime/checkpoint.h
 # shared buffers: guests joining and leaving a host's instance
 runtime_libruntime_a_SOURCES += runtime/shared.c runtime/shared.h
+# snapshots: a flight recorder's buffered events into a trace.dat
+runtime_libruntime_a_SOURCES += runtime/snapshot.c

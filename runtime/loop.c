@@ -49,6 +49,7 @@ struct cpu_reader {
 	uint64_t loaded_off;
 	uint64_t consumed;
 	uint64_t skip;
+	int snap_fd;	/* per_cpu/cpuN/snapshot_raw, or -1 */
 };
 
 struct loop {
@@ -152,6 +153,9 @@ int loop_open(struct rt *rt, struct tep_handle *tep, const struct loop_opts *o,
 	lp->cpus = calloc((size_t)lp->ncpus, sizeof(*lp->cpus));
 	if (!lp->cpus)
 		return -ENOMEM;
+	/* a failure half way must not close fd 0 for the CPUs not reached */
+	for (int i = 0; i < lp->ncpus; i++)
+		lp->cpus[i].fd = lp->cpus[i].snap_fd = -1;
 	ls = tep_get_header_page_size(tep) == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4;
 	en = tep_is_file_bigendian(tep) ? KBUFFER_ENDIAN_BIG : KBUFFER_ENDIAN_LITTLE;
 	for (int i = 0; i < lp->ncpus; i++) {
@@ -159,6 +163,8 @@ int loop_open(struct rt *rt, struct tep_handle *tep, const struct loop_opts *o,
 
 		c->cpu = i;
 		c->fd = tfb_open_cpu_raw(o->instance, i);
+		c->snap_fd = o->spill && o->snapshot_raw ?
+				     tfb_open_cpu_snapshot(o->instance, i) : -1;
 		c->kb = kbuffer_alloc(ls, en);
 		if (!c->kb)
 			return -ENOMEM;
@@ -188,6 +194,8 @@ void loop_free(struct loop *lp)
 			kbuffer_free(c->kb);
 		if (c->fd >= 0)
 			close(c->fd);
+		if (c->snap_fd >= 0)
+			close(c->snap_fd);
 	}
 	free(lp->cpus);
 	free(lp);
@@ -275,8 +283,12 @@ static int fill_spill(struct loop *lp)
 
 	if (spill_lock(lp->o.spill))
 		return 0;
-	for (int i = 0; i < lp->ncpus; i++)
+	for (int i = 0; i < lp->ncpus; i++) {
+		/* a snapshot trigger froze these: they come before the rest */
+		if (lp->cpus[i].snap_fd >= 0)
+			spill_pull(lp->o.spill, i, lp->cpus[i].snap_fd, LOOP_BATCH_PAGES);
 		spill_pull(lp->o.spill, i, lp->cpus[i].fd, LOOP_BATCH_PAGES);
+	}
 	for (int i = 0; i < lp->ncpus; i++)
 		n += read_spill_cpu(lp, &lp->cpus[i]);
 	spill_unlock(lp->o.spill);

@@ -52,6 +52,9 @@ struct loop_opts {
 	struct spill *spill;
 	/* overwrite mode: lost old events are the design, said once */
 	bool overwrite;
+	/* the plan has snapshot triggers: what they froze in the snapshot
+	 * buffer goes into the spill first, each round (spill readers) */
+	bool snapshot_raw;
 	/* perf_event samples (timer.profile, perf.*), merged in time order */
 	struct perf_source *perf;
 	struct loop_hooks hooks;

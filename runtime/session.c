@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "builtins.h"
 #include "checkpoint.h"
 #include "crashmeta.h"
 #include "loop.h"
@@ -30,6 +31,7 @@
 #include "shared.h"
 #include "spill.h"
 #include "state.h"
+#include "symbol.h"
 #include "tfb.h"
 #include "tracedat.h"
 
@@ -91,6 +93,7 @@ struct run {
 	/* a shared buffer's host: the guests whose handlers run here */
 	bool shared_host;
 	struct guest *guests;
+	bool snapshot_pending;	/* snapshot() ran in a handler */
 };
 
 /* a guest of a shared buffer, loaded by this reader (shared.h) */
@@ -719,9 +722,46 @@ out:
 	free(c.kept);	/* the names are the rotation's */
 }
 
+/* snapshot() in a handler: written after the round, not in the handler */
+static void hook_snapshot(void *arg)
+{
+	struct run *r = arg;
+
+	r->snapshot_pending = true;
+}
+
+/* next to the log files, or in the current folder */
+static void take_snapshot(struct run *r)
+{
+	char dir[PATH_MAX] = ".", name[PATH_MAX], *slash;
+	int err;
+
+	r->snapshot_pending = false;
+	if (!r->instance || !r->spill)
+		return;
+	if (r->have_rot && r->rot.name[0]) {
+		snprintf(dir, sizeof(dir), "%s", r->rot.name);
+		slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(dir, sizeof(dir), ".");
+	}
+	err = session_snapshot(r->instance, NULL, dir, name, sizeof(name));
+	if (err)
+		fprintf(r->o->log, "%s: cannot write a snapshot of '%s': %s\n", r->o->prog,
+			r->p->plan->session, strerror(-err));
+	else
+		fprintf(r->o->log, "%s: snapshot of '%s' in %s\n", r->o->prog,
+			r->p->plan->session, name);
+}
+
 static void hook_checkpoint(void *arg)
 {
 	struct run *r = arg;
+
+	if (r->snapshot_pending)
+		take_snapshot(r);
 
 	/* text and JSON writers; a raw one starts its file again */
 	if (!r->writer || !r->have_rot || r->td || r->rot.fd < 0 || r->rot.special)
@@ -879,6 +919,14 @@ static int setup_spill(struct run *r, struct diag *d)
 	return err;
 }
 
+static bool has_snapshot_trigger(const struct plan *p)
+{
+	for (size_t i = 0; i < p->ndefs; i++)
+		if (p->defs[i].trigger && !strncmp(p->defs[i].trigger, "snapshot", 8))
+			return true;
+	return false;
+}
+
 static int setup_loop(struct run *r)
 {
 	const struct plan *plan = r->p->plan;
@@ -890,6 +938,7 @@ static int setup_loop(struct run *r)
 		.raw = r->td,
 		.spill = r->spill,
 		.overwrite = plan->instance.overwrite,
+		.snapshot_raw = has_snapshot_trigger(plan),
 		.perf = r->perf,
 		.hooks = { .arg = r, .paused = hook_paused, .signal = hook_signal,
 			   .tick = hook_tick, .checkpoint = hook_checkpoint },
@@ -912,6 +961,7 @@ static int setup_runtime(struct run *r, struct diag *d)
 	err = rt_create(r->p, &r->out, &r->rt);
 	if (err)
 		return err;
+	rt_set_snapshot(r->rt, hook_snapshot, r);
 	if (r->tep && rt_bind_events(r->rt, r->tep, d))
 		return -EINVAL;
 	for (size_t i = 0; r->tfb && i < plan->ndefs; i++)
@@ -936,6 +986,29 @@ static int setup_runtime(struct run *r, struct diag *d)
 	return err;
 }
 
+static bool find_snapshot(struct ast *n, void *arg)
+{
+	const struct builtin *b;
+
+	if (n->kind != AST_CALL || !(n->flags & AST_BUILTIN))
+		return true;
+	b = n->bind;
+	if (b->id == BI_SNAPSHOT)
+		*(bool *)arg = true;
+	return true;
+}
+
+static bool uses_snapshot(const struct program *p)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < p->nhandlers; i++)
+		ast_walk(p->handlers[i].probe, find_snapshot, &found);
+	for (size_t i = 0; i < p->nfunctions; i++)
+		ast_walk(p->functions[i]->body, find_snapshot, &found);
+	return found;
+}
+
 static int setup(struct run *r, struct diag *d)
 {
 	int err;
@@ -946,6 +1019,12 @@ static int setup(struct run *r, struct diag *d)
 	err = setup_files(r, d);
 	if (!err && r->instance)
 		err = setup_kernel(r, d);
+	/* snapshot() needs the events already read: they go through a spill */
+	if (!err && r->instance && !r->o->raw && uses_snapshot(r->p)) {
+		err = save_formats(r->p->plan);
+		if (!err)
+			err = setup_spill(r, d);
+	}
 	if (!err && r->o->raw)
 		err = setup_raw(r, d);
 	return err ? err : setup_runtime(r, d);

@@ -92,6 +92,17 @@ int session_attach(const struct program *p, const struct session_opts *o,
  */
 const char **session_events(const struct plan *p);
 
+/*
+ * Writes what flight recorder @instance holds (the kernel's snapshot
+ * buffer, its spill, the kernel's buffer; snapshot.c) into a new
+ * trace.dat file: @file, or a timestamped name in @dir (NULL: the current
+ * folder), "SESSION-snapshot-YYYYmmdd-HHMMSS.dat". It records on, and its
+ * writer handles those events as ever. The file's name goes to
+ * @written. 0 or -errno.
+ */
+int session_snapshot(const char *instance, const char *file, const char *dir,
+		     char *written, size_t n);
+
 /* --- commands on running sessions (control.c) ----------------------------- */
 
 /*

@@ -41,6 +41,8 @@ golden_tests = \
 	tests/compile/sdt-no-semaphore.tap \
 	tests/compile/sdt-provider.tap \
 	tests/compile/sdt-semaphore.tap \
+	tests/compile/snapshot-trigger.tap \
+	tests/compile/snapshot-user.tap \
 	tests/compile/syscall-args.tap \
 	tests/compile/syscall-return.tap \
 	tests/compile/syscall-user-string.tap \
@@ -146,6 +148,7 @@ live_tests = \
 	tests/live/tapd-plan.sh \
 	tests/live/tapd-service.sh \
 	tests/live/tapd-shared.sh \
+	tests/live/tapd-snapshot.sh \
 	tests/live/taskinfo.sh \
 	tests/live/timers.sh \
 	tests/live/tracepoint.sh \

@@ -51,6 +51,7 @@ struct options {
 	const char *attach;	/* -A NAME */
 	const char *stop;	/* --stop NAME */
 	const char *rotate;	/* --rotate NAME */
+	const char *snapshot;	/* --snapshot NAME */
 	const char *resume;	/* --resume NAME */
 	bool foreground;	/* -F -o --foreground */
 	const char *compile_to;	/* --compile-to FILE */
@@ -102,6 +103,9 @@ static void usage(FILE *out)
 		"      --stop NAME    stop session NAME (end probes run, it is removed)\n"
 		"      --rotate NAME  make session NAME switch log files now; prints\n"
 		"                 the name of the file it closed\n"
+		"      --snapshot NAME  write what session NAME holds to a trace.dat file\n"
+		"                 (-o FILE, or a timestamped name next to its log\n"
+		"                 files); it records on\n"
 		"      --foreground  with -F -o: write the files in this process, not a\n"
 		"                 background one (for a supervisor such as tapd)\n"
 		"      --resume NAME  become the writer of flight recorder NAME whose\n"
@@ -247,6 +251,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "stop", required_argument, NULL, 'K' },
 		{ "rotate", required_argument, NULL, 'U' },
 		{ "resume", required_argument, NULL, 'W' },
+		{ "snapshot", required_argument, NULL, 'N' },
 		{ "foreground", no_argument, NULL, 'G' },
 		{ "compile-to", required_argument, NULL, 'O' },
 		{ "plan", required_argument, NULL, 'P' },
@@ -295,6 +300,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'K': o->stop = optarg; break;
 		case 'U': o->rotate = optarg; break;
 		case 'W': o->resume = optarg; break;
+		case 'N': o->snapshot = optarg; break;
 		case 'G': o->foreground = true; break;
 		case 'O': o->compile_to = optarg; break;
 		case 'P': o->plan_file = optarg; break;
@@ -322,8 +328,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		fprintf(stderr, "tapc: --plan runs a compiled plan: its script is in it\n");
 		return -1;
 	}
+	if (o->snapshot && o->size) {
+		fprintf(stderr, "tapc: --snapshot writes one file: -o FILE, no -S\n");
+		return -1;
+	}
 	if (!o->script_text && !o->cleanup && !o->attach && !o->stop && !o->rotate &&
-	    !o->resume && !o->plan_file) {
+	    !o->resume && !o->plan_file && !o->snapshot) {
 		if (optind >= argc) {
 			fprintf(stderr, "tapc: no script given (a FILE or -e SCRIPT)\n");
 			return -1;
@@ -875,6 +885,33 @@ static int rotate_command(const char *name)
 	return EXIT_OK;
 }
 
+/* --snapshot NAME [-o FILE]: next to its log files, without -o */
+static int snapshot_command(const struct options *o)
+{
+	char instance[PATH_MAX], dir[PATH_MAX] = ".", name[PATH_MAX], *slash;
+	struct state_session ss;
+	int status = need_root("--snapshot"), err;
+
+	if (!status)
+		status = find_session(o->snapshot, instance, sizeof(instance));
+	if (status)
+		return status;
+	if (!o->output && !state_session_load(instance, &ss)) {
+		if (ss.output && (slash = strrchr(ss.output, '/')))
+			snprintf(dir, sizeof(dir), "%.*s", (int)(slash - ss.output), ss.output);
+		state_session_release(&ss);
+	}
+	err = session_snapshot(instance, o->output, dir, name, sizeof(name));
+	if (err) {
+		fprintf(stderr, "tapc: cannot write a snapshot of '%s': %s\n", o->snapshot,
+			err == -EEXIST ? "the file exists, and tap never overwrites a file" :
+					 strerror(-err));
+		return EXIT_KERNEL;
+	}
+	printf("%s\n", name);
+	return EXIT_OK;
+}
+
 static int attach_command(struct driver *dr)
 {
 	struct state_session ss = { 0 };
@@ -990,6 +1027,8 @@ int main(int argc, char **argv)
 		return stop_command(dr.o.stop, dr.o.force);
 	if (dr.o.rotate)
 		return rotate_command(dr.o.rotate);
+	if (dr.o.snapshot)
+		return snapshot_command(&dr.o);
 	if (dr.o.attach) {
 		status = attach_command(&dr);
 		goto out;

@@ -79,6 +79,13 @@ int tfb_ncpus(void);
 /* Opens per_cpu/cpuN/trace_pipe_raw of @instance, non-blocking. */
 int tfb_open_cpu_raw(const char *instance, int cpu);
 
+/*
+ * Opens per_cpu/cpuN/snapshot_raw of @instance (the snapshot buffer a
+ * snapshot trigger fills), non-blocking. The fd, or -errno (-ENOENT on
+ * kernels without snapshots).
+ */
+int tfb_open_cpu_snapshot(const char *instance, int cpu);
+
 /* The ring buffer's sub-buffer (page) size in bytes. */
 int tfb_subbuf_size(const char *instance);
 

@@ -446,6 +446,17 @@ int tfb_open_cpu_raw(const char *instance, int cpu)
 	return fd < 0 ? -errno : fd;
 }
 
+int tfb_open_cpu_snapshot(const char *instance, int cpu)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/instances/%s/per_cpu/cpu%d/snapshot_raw",
+		 tfb_tracing_dir(), instance, cpu);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
 static long read_number_file(const char *path)
 {
 	FILE *f = fopen(path, "re");
