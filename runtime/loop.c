@@ -284,10 +284,15 @@ static int fill_spill(struct loop *lp)
 	if (spill_lock(lp->o.spill))
 		return 0;
 	for (int i = 0; i < lp->ncpus; i++) {
-		/* a snapshot trigger froze these: they come before the rest */
+		int frozen = 0;
+
+		/* a snapshot trigger froze these: they come before the rest,
+		 * which wait a round, so one round never moves more than the
+		 * spill keeps */
 		if (lp->cpus[i].snap_fd >= 0)
-			spill_pull(lp->o.spill, i, lp->cpus[i].snap_fd, LOOP_BATCH_PAGES);
-		spill_pull(lp->o.spill, i, lp->cpus[i].fd, LOOP_BATCH_PAGES);
+			frozen = spill_pull(lp->o.spill, i, lp->cpus[i].snap_fd, LOOP_BATCH_PAGES);
+		if (frozen <= 0)
+			spill_pull(lp->o.spill, i, lp->cpus[i].fd, LOOP_BATCH_PAGES);
 	}
 	for (int i = 0; i < lp->ncpus; i++)
 		n += read_spill_cpu(lp, &lp->cpus[i]);

@@ -7,9 +7,12 @@
  * snapshot buffer (where a snapshot trigger, tap's in-kernel snapshot(),
  * froze the events its readers had not read yet), the spill (pages its
  * readers took from the kernel, as much as the buffer size per CPU), and
- * the kernel's buffer. The first and the last are moved into the spill,
- * in that order (so the writer handles them in order too), and the spill
- * is copied, page by page, into the file.
+ * the kernel's buffer. The spill is copied into the file page by page;
+ * when no reader keeps it current (a flight recorder without a writer),
+ * the snapshot buffer and then the buffer are moved into it, a batch at a
+ * time, each batch copied before the next can push it out of the ring
+ * (its readers, when they come, get them all the same). A writer moves
+ * the snapshot buffer's pages in every round itself (loop.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -24,13 +27,14 @@
 
 #include "rotate.h"
 #include "session.h"
+#include "shared.h"
 #include "spill.h"
 #include "state.h"
 #include "tfb.h"
 #include "tracedat.h"
 
-/* moves this many pages at most per CPU and place: more than any buffer */
-#define PULL_ALL 1000000
+/* pages moved from the kernel between copies: well within the spill */
+#define PULL_BATCH 32
 
 struct snap {
 	const char *instance;
@@ -124,24 +128,49 @@ static int open_spill(struct snap *s)
 			  &s->spill);
 }
 
-/* the kernel's snapshot buffer, then its buffer, into the spill */
-static int pull_kernel(struct snap *s)
+/* copies what the spill has for @cpu beyond our cursor into the file */
+static int copy_pages(struct snap *s, int cpu, void *page)
 {
-	int err = spill_lock(s->spill);
+	int err = 0;
 
-	for (int cpu = 0; !err && cpu < tfb_ncpus(); cpu++) {
-		int fd = tfb_open_cpu_snapshot(s->instance, cpu);
+	while (!err && spill_read(s->spill, cpu, page, NULL) == 1)
+		err = tracedat_write_page(s->td, cpu, page);
+	return err;
+}
 
-		if (fd >= 0) {
-			spill_pull(s->spill, cpu, fd, PULL_ALL);
+/* moves what @fd (snapshot_raw or trace_pipe_raw) has into the spill, a
+ * batch at a time, copying each batch before the next can push it out */
+static int pull_copy(struct snap *s, int cpu, int fd, void *page)
+{
+	int n, err = 0;
+
+	while (!err && fd >= 0 && (n = spill_pull(s->spill, cpu, fd, PULL_BATCH)) > 0)
+		err = copy_pages(s, cpu, page);
+	return err;
+}
+
+/*
+ * One CPU: the spill's pages, then, when no reader keeps the spill up to
+ * date (a flight recorder without a writer), the kernel's snapshot buffer
+ * and buffer, through the spill so its readers get them too.
+ */
+static int copy_cpu(struct snap *s, int cpu, bool pull, void *page)
+{
+	int err = spill_lock(s->spill), fd;
+
+	if (err)
+		return err;
+	err = copy_pages(s, cpu, page);
+	if (!err && pull) {
+		fd = tfb_open_cpu_snapshot(s->instance, cpu);
+		err = pull_copy(s, cpu, fd, page);
+		if (fd >= 0)
 			close(fd);
-		}
 		fd = tfb_open_cpu_raw(s->instance, cpu);
-		if (fd >= 0) {
-			err = spill_pull(s->spill, cpu, fd, PULL_ALL);
-			err = err < 0 ? err : 0;
+		if (!err)
+			err = pull_copy(s, cpu, fd, page);
+		if (fd >= 0)
 			close(fd);
-		}
 	}
 	spill_unlock(s->spill);
 	return err;
@@ -178,15 +207,13 @@ static int write_pages(struct snap *s)
 		.rot = &s->rot,
 	};
 	void *page = malloc((size_t)to.page_size);
+	pid_t readers[4];
+	/* a writer or reader keeps the spill current: the kernel is theirs */
+	bool pull = shared_readers(s->instance, 0, readers, 4) == 0;
 	int err = page ? tracedat_open(&to, &s->td) : -ENOMEM;
 
-	for (int cpu = 0; !err && cpu < to.ncpus; cpu++) {
-		/* the lock per CPU: the writer waits no longer than that */
-		err = spill_lock(s->spill);
-		while (!err && spill_read(s->spill, cpu, page, NULL) == 1)
-			err = tracedat_write_page(s->td, cpu, page);
-		spill_unlock(s->spill);
-	}
+	for (int cpu = 0; !err && cpu < to.ncpus; cpu++)
+		err = copy_cpu(s, cpu, pull, page);
 	if (err == -EAGAIN)
 		err = s->rot.err ? s->rot.err : -ENOSPC;
 	if (!err)
@@ -236,10 +263,8 @@ int session_snapshot(const char *instance, const char *file, const char *dir,
 		err = list_events(&s);
 	if (!err)
 		err = open_spill(&s);
-	if (!err) {
+	if (!err)
 		read_clock(&s);
-		err = pull_kernel(&s);
-	}
 	if (!err) {
 		if (file)
 			snprintf(name, sizeof(name), "%s", file);
