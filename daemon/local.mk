@@ -16,3 +16,4 @@ daemon_tapd_SOURCES = daemon/tapd.c
 daemon_tapd_LDADD = $(TAPD_SVC_LIBS) $(COMPILER_LIBS)
 tools_tapctl_SOURCES = tools/tapctl.c
 tools_tapctl_LDADD = $(TAPD_LIBS) $(COMPILER_LIBS)
+dist_man_MANS += doc/tapd.8 doc/tapd.conf.5 doc/tapctl.8 doc/tap-backup.8

@@ -149,6 +149,8 @@ live_tests = \
 	tests/live/tapd-service.sh \
 	tests/live/tapd-shared.sh \
 	tests/live/tapd-snapshot.sh \
+	tests/live/tapd-systemd.sh \
+	tests/live/tapd-sysv.sh \
 	tests/live/taskinfo.sh \
 	tests/live/timers.sh \
 	tests/live/tracepoint.sh \
