@@ -144,6 +144,7 @@ live_tests = \
 	tests/live/signals.sh \
 	tests/live/syscalls.sh \
 	tests/live/tapd-backup.sh \
+	tests/live/tapd-bootbuf.sh \
 	tests/live/tapd-control.sh \
 	tests/live/tapd-plan.sh \
 	tests/live/tapd-service.sh \

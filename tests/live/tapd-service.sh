@@ -59,6 +59,23 @@ grep -q "^    buffer: [0-9]* of [0-9]* KB used ([0-9]* KB per CPU, recording)" "
 grep -q "^    events: [0-9]* recorded, 0 lost" "$WORK/st" || fail "no counts: $(cat "$WORK/st")"
 grep -q "^    log: $LOGS/$C.log$" "$WORK/st" || fail "no log file: $(cat "$WORK/st")"
 
+# tapctl attach: the session's events live, in this terminal; Ctrl-\
+# detaches and leaves it running
+"$TAPCTL" --root "$ROOT" attach "$B" >"$WORK/att" 2>"$WORK/att.err" &
+apid=$!
+BG_PIDS="$BG_PIDS $apid"
+n=0
+until grep -q '^[0-9][0-9]*$' "$WORK/att" 2>/dev/null; do
+	python3 -c 'import os; os.getppid()'
+	n=$((n + 1))
+	[ $n -gt 100 ] && fail "attach showed nothing: $(cat "$WORK/att.err")"
+	sleep 0.1
+done
+kill -QUIT "$apid"
+wait "$apid" || fail "detach: $(cat "$WORK/att.err")"
+grep -q "detached from '$B'" "$WORK/att.err" || fail "detach: $(cat "$WORK/att.err")"
+ctl status "$B" | grep -q "^$B: running" || fail "b stopped at the detach"
+
 # kill -9 the session process under load: it is restarted as a successor
 load "$BASE" 60 syncfs
 sleep 0.5
