@@ -275,14 +275,15 @@ int rotate_start(struct rotate *r, time_t now)
 	return open_numbered(r, now);
 }
 
-/* logrotate renamed the file being written (or someone removed it) */
+/* logrotate renamed the file being written: it still has a name, not
+ * this one (a file removed has none, and numbering goes on as ever) */
 static bool moved_away(const struct rotate *r)
 {
 	struct stat now, open_file_st;
 
 	if (r->fd < 0 || r->special || (r->flags & ROTATE_PLACEHOLDER))
 		return false;
-	if (fstat(r->fd, &open_file_st) < 0)
+	if (fstat(r->fd, &open_file_st) < 0 || open_file_st.st_nlink == 0)
 		return false;
 	return lstat(r->name, &now) < 0 || now.st_ino != open_file_st.st_ino ||
 	       now.st_dev != open_file_st.st_dev;
