@@ -54,6 +54,7 @@ static const struct builtin builtins[] = {
 	{ "ctime", BI_CTIME, S, 1, 1, { L }, 0 },
 	{ "str_replace", BI_STR_REPLACE, S, 3, 3, { S, S, S }, 0 },
 	{ "stringat", BI_STRINGAT, L, 2, 2, { S, L }, 0 },
+	{ "snapshot", BI_SNAPSHOT, V, 0, 0, { 0 }, 0 },
 };
 
 const struct builtin *builtin_find(const char *name)

@@ -52,6 +52,7 @@ enum builtin_id {
 	BI_CTIME,
 	BI_STR_REPLACE,
 	BI_STRINGAT,
+	BI_SNAPSHOT,	/* the session's buffered events to a file (tapd(8)) */
 	BI_COUNT
 };
 

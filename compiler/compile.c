@@ -15,6 +15,7 @@
 #include "builtins.h"
 #include "compile_internal.h"
 #include "format.h"
+#include "planfile.h"
 
 const struct provider *const providers[] = {
 	&basic_provider,
@@ -301,7 +302,9 @@ static int expand_probe(struct compile *c, struct ast *probe)
 				unknown_point(c, point);
 			continue;
 		}
-		err = p->expand(c, probe, point);
+		/* a plan file knows what the target said (planfile.h) */
+		err = c->opts->replay ? replay_expand(c, probe, point) :
+					p->expand(c, probe, point);
 		if (err)
 			return err;
 		if ((point->flags & AST_PP_SUFFICIENT) && c->prog->ndprobes > before)
@@ -380,7 +383,7 @@ static int plan_setup(struct compile *c)
 		return -ENOMEM;
 	plan->session = name;
 	if (asprintf(&plan->group, "tap_%s", name) < 0 ||
-	    asprintf(&plan->instance.name, "tap_%s", name) < 0)
+	    asprintf(&plan->instance.name, "tap_%s", o->instance ? o->instance : name) < 0)
 		return -ENOMEM;
 	plan->events_file = strdup(target_has(c->target, TF_DYNAMIC_EVENTS) ?
 					   "dynamic_events" : "uprobe_events");
@@ -484,7 +487,7 @@ static int compile_passes(struct compile *c)
 
 	sema_declare(c);
 	err = make_handlers(c);
-	if (!err)
+	if (!err && !c->opts->replay)
 		err = uprobe_check_scope(c);
 	if (!err)
 		err = link_handlers(c);
@@ -498,6 +501,9 @@ static int compile_passes(struct compile *c)
 	if (!err)
 		err = sema_check_foreach(c);
 	if (!err)
+		mark_user_symbols(c);
+	/* a plan file has its filters and helper events already */
+	if (!err && !c->opts->replay)
 		err = lower_program(c);
 	return err;
 }

@@ -130,6 +130,8 @@ int sema_infer(struct compile *c);
 /* refuses changes to an array inside a foreach over it (after inference) */
 int sema_check_foreach(struct compile *c);
 int lower_program(struct compile *c);
+/* usymname() anywhere: perf must track process mappings (also for plan files) */
+void mark_user_symbols(struct compile *c);
 /* after expansion: what process(PID) scoping means for the other probes */
 int uprobe_check_scope(struct compile *c);
 /* at the end: closes the binaries process() probes opened */

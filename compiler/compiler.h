@@ -11,6 +11,8 @@
 #include "plan.h"
 #include "target.h"
 
+struct plan_replay;
+
 struct compile_define {
 	const char *name;
 	const char *value;
@@ -25,6 +27,12 @@ struct compile_opts {
 	long target_pid;	/* -x PID or the -c child; 0: none */
 	const struct compile_define *defines;	/* -D NAME=VALUE */
 	size_t ndefines;
+	/* a plan file's records (planfile.h): probe points, context values
+	 * and kernel definitions come from there, not from the target */
+	const struct plan_replay *replay;
+	/* the instance is tap_<instance>, not tap_<session>: a shared
+	 * buffer (-DRELAYHOST=NAME, -DRELAYGUEST=NAME); NULL: the session's */
+	const char *instance;
 };
 
 /* the deepest MAXNESTING allowed: handlers recurse on the C stack */

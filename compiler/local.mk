@@ -18,3 +18,6 @@ compiler_libcompiler_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBELF_CFLAGS) $(LIBDW_CFLAGS
 	$(LIBBPF_CFLAGS)
 COMPILER_LIBS = compiler/libcompiler.a lang/liblang.a $(UTIL_LIBS) $(LIBDW_LIBS) $(LIBELF_LIBS) \
 	$(LIBBPF_LIBS)
+# plan files: a compiled script run later without its target (planfile.h)
+compiler_libcompiler_a_SOURCES += compiler/planfile.c compiler/planfile.h \
+	compiler/replay.c compiler/replay.h

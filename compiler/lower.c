@@ -355,6 +355,16 @@ static bool uses_usymname(struct ast *n, void *arg)
 	return true;
 }
 
+void mark_user_symbols(struct compile *c)
+{
+	struct program *p = c->prog;
+
+	for (size_t i = 0; i < p->nhandlers; i++)
+		ast_walk(p->handlers[i].probe, uses_usymname, &p->uses_user_symbols);
+	for (size_t i = 0; i < p->nfunctions; i++)
+		ast_walk(p->functions[i]->body, uses_usymname, &p->uses_user_symbols);
+}
+
 /*
  * execname(), pid() and ppid() on a tracepoint come from tap's task table;
  * these events keep it right as processes fork, exec and rename.
@@ -369,14 +379,10 @@ static int add_task_helpers(struct compile *c)
 	struct program *p = c->prog;
 	bool needed = false;
 
-	for (size_t i = 0; i < p->nhandlers; i++) {
+	for (size_t i = 0; i < p->nhandlers; i++)
 		ast_walk(p->handlers[i].probe, uses_task_builtins, &needed);
-		ast_walk(p->handlers[i].probe, uses_usymname, &p->uses_user_symbols);
-	}
-	for (size_t i = 0; i < p->nfunctions; i++) {
+	for (size_t i = 0; i < p->nfunctions; i++)
 		ast_walk(p->functions[i]->body, uses_task_builtins, &needed);
-		ast_walk(p->functions[i]->body, uses_usymname, &p->uses_user_symbols);
-	}
 	if (!needed || !p->plan->ndefs)
 		return 0;
 	p->uses_task_info = true;
@@ -406,11 +412,58 @@ static int add_task_helpers(struct compile *c)
 	return 0;
 }
 
+/* --- snapshot() as the kernel's snapshot trigger --------------------------- */
+
+/* the probe's body is "snapshot()" and nothing else */
+static bool only_snapshot(const struct ast *probe)
+{
+	const struct ast *st = probe->c ? probe->c->a : NULL;
+	const struct builtin *b;
+
+	if (!st || st->next || st->kind != AST_EXPR_STMT || st->a->kind != AST_CALL ||
+	    !(st->a->flags & AST_BUILTIN))
+		return false;
+	b = st->a->bind;
+	return b->id == BI_SNAPSHOT;
+}
+
+/*
+ * A probe whose handler only calls snapshot(), alone on its event, with
+ * no condition or one the kernel tests: the kernel's snapshot trigger
+ * freezes the buffer at the event itself, before later events can push
+ * the ones before it out (the runtime collects the snapshot buffer).
+ */
+static int lower_snapshot(struct compile *c, struct dprobe *dp)
+{
+	struct probe_def *d = dprobe_def(c, dp);
+	int users = 0;
+
+	for (size_t i = 0; i < c->prog->ndprobes; i++)
+		users += c->prog->dprobes[i]->def_index == dp->def_index;
+	if (!d || d->trigger || users != 1 || (dp->probe->b && !dp->cond_in_kernel))
+		return 0;
+	if (!target_has(c->target, TF_SNAPSHOT)) {
+		compile_note(c, dp->point, "snapshot() runs in user space: this kernel has no "
+			     "snapshot trigger");
+		return 0;
+	}
+	if (d->filter ? asprintf(&d->trigger, "snapshot if %s", d->filter) < 0 :
+			!(d->trigger = strdup("snapshot")))
+		return -ENOMEM;
+	compile_note(c, dp->point, "snapshot() runs in the kernel: a snapshot trigger on %s/%s",
+		     d->system, d->event);
+	return 0;
+}
+
 int lower_program(struct compile *c)
 {
 	int err = add_task_helpers(c);
 
 	for (size_t i = 0; !err && i < c->prog->plan->ndefs; i++)
 		err = lower_def_filter(c, (int)i);
+	for (size_t i = 0; !err && i < c->prog->ndprobes; i++)
+		if (c->prog->dprobes[i]->kind == DPROBE_EVENT &&
+		    only_snapshot(c->prog->dprobes[i]->probe))
+			err = lower_snapshot(c, c->prog->dprobes[i]);
 	return err;
 }

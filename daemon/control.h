@@ -46,7 +46,8 @@ int control_read_request(int fd, char *buf, size_t size, int timeout_ms);
 /*
  * Client side: connects to @path, sends @request, and copies the answer
  * lines to @out (stdout), except the last one. Returns 0 for "OK", 1
- * for "ERROR ..." (printed to @err), -errno when tapd cannot be reached.
+ * for "ERROR ..." (printed to @err), 2 when tapd refused the caller, or
+ * -errno when tapd cannot be reached.
  */
 int control_call(const char *path, const char *request, FILE *out, FILE *err);
 

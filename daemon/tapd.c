@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * tapd: the tap service (tapd(8)). Runs the scripts registered under
- * /etc/tap as session processes, in NAME_REQ order, restarts them when
- * they die, adopts them after its own restart, and answers tapctl on a
- * control socket that only root and CONTROL_GROUP may use.
+ * /etc/tap as flight recorders with a writer process each, in NAME_REQ
+ * order, restarts writers that die (the kernel records meanwhile),
+ * adopts them after its own restart, and answers tapctl on a control
+ * socket that only root and CONTROL_GROUP may use.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -23,8 +25,11 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "control.h"
+#include "crashmeta.h"
 #include "service.h"
+#include "tfb.h"
 
 struct tapd {
 	struct service sv;
@@ -61,15 +66,16 @@ static void usage(FILE *out)
 		"Usage: tapd [-f] [--root DIR] [--tapc PATH] [--no-start]\n"
 		"The tap service: runs the scripts of /etc/tap/script.d (tapd(8)).\n"
 		"  -f, --foreground  stay in the foreground, log to stderr\n"
-		"  --root DIR        every path under DIR (for tests)\n"
+		"  --root DIR        every path under DIR (for tests; also TAP_ROOT)\n"
 		"  --tapc PATH       the tapc that runs sessions\n"
 		"  --no-start        do not start DEFAULT_START at start-up\n"
 		"Control it with tapctl(8).\n");
 }
 
 /* tapc beside tapd (a build tree, or an installed sbin/bin pair) */
-static void find_tapc(struct tapd *t, const char *argv0, const char *given)
+static void find_tapc(struct tapd *t, const char *given)
 {
+	static const char *const rel[] = { "tapc", "../bin/tapc", "../tools/tapc" };
 	char self[PATH_MAX - 64];
 	ssize_t n;
 
@@ -81,17 +87,12 @@ static void find_tapc(struct tapd *t, const char *argv0, const char *given)
 	if (n > 0) {
 		self[n] = '\0';
 		*strrchr(self, '/') = '\0';
-		snprintf(t->tapc, sizeof(t->tapc), "%s/tapc", self);
-		if (access(t->tapc, X_OK) == 0)
-			return;
-		snprintf(t->tapc, sizeof(t->tapc), "%s/../bin/tapc", self);
-		if (access(t->tapc, X_OK) == 0)
-			return;
-		snprintf(t->tapc, sizeof(t->tapc), "%s/../tools/tapc", self);
-		if (access(t->tapc, X_OK) == 0)
-			return;
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			snprintf(t->tapc, sizeof(t->tapc), "%s/%s", self, rel[i]);
+			if (access(t->tapc, X_OK) == 0)
+				return;
+		}
 	}
-	(void)argv0;
 	snprintf(t->tapc, sizeof(t->tapc), "/usr/bin/tapc");
 }
 
@@ -118,9 +119,11 @@ static int parse(int argc, char **argv, struct tapd *t)
 		default: return -1;
 		}
 	}
+	if (optind < argc)
+		return -1;
 	if (!t->root)
 		t->root = getenv("TAP_ROOT") ? getenv("TAP_ROOT") : "";
-	find_tapc(t, argv[0], tapc);
+	find_tapc(t, tapc);
 	return 0;
 }
 
@@ -154,101 +157,118 @@ static int load_config(struct tapd *t)
 	return err ? err : service_sync(&t->sv);
 }
 
-static int setup(struct tapd *t)
+/* the session processes and tapc commands find the same records */
+static void export_paths(struct tapd *t)
 {
-	char path[4096];
-	int err;
+	const struct tapd_paths *p = &t->sv.cfg.paths;
+
+	setenv("TAP_RUN_DIR", p->run_dir, 1);
+	setenv("TAP_CRASH_DIR", p->crash_dir, 1);
+}
+
+static gid_t control_gid(struct tapd *t)
+{
+	struct group *g;
+
+	if (!t->sv.cfg.control_group)
+		return (gid_t)-1;
+	g = getgrnam(t->sv.cfg.control_group);
+	if (g)
+		return g->gr_gid;
+	tapd_log(LOG_WARNING, "CONTROL_GROUP '%s' does not exist; only root may use tapctl",
+		 t->sv.cfg.control_group);
+	return (gid_t)-1;
+}
+
+static int setup_signals(struct tapd *t)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGUSR1 };
 	sigset_t set;
 
-	t->sv.tapc = t->tapc;
-	t->sv.log = tapd_log;
-	err = load_config(t);
-	if (err)
-		return err;
-	snprintf(path, sizeof(path), "%s/tapd", t->sv.cfg.paths.run_dir);
-	if (mkdirs(path, 0750)) {
-		tapd_log(LOG_ERR, "cannot create %s: %s", path, strerror(errno));
-		return -errno;
-	}
-	t->ctl_gid = (gid_t)-1;
-	if (t->sv.cfg.control_group) {
-		struct group *g = getgrnam(t->sv.cfg.control_group);
-
-		if (g)
-			t->ctl_gid = g->gr_gid;
-		else
-			tapd_log(LOG_WARNING, "CONTROL_GROUP '%s' does not exist",
-				 t->sv.cfg.control_group);
-	}
-	snprintf(path, sizeof(path), "%s/%s", t->sv.cfg.paths.run_dir, CONTROL_SOCKET_NAME);
-	t->ctl_fd = control_listen(path, t->ctl_gid);
-	if (t->ctl_fd < 0) {
-		tapd_log(LOG_ERR, "cannot listen on %s: %s", path, strerror(-t->ctl_fd));
-		return t->ctl_fd;
-	}
 	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGUSR1);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&set, sigs[i]);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	t->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	return t->sig_fd < 0 ? -errno : 0;
 }
 
+static int setup(struct tapd *t)
+{
+	char path[PATH_MAX];
+	int err;
+
+	t->sv.tapc = t->tapc;
+	t->sv.log = tapd_log;
+	t->sv.build_id = crashmeta_live_build_id();
+	err = load_config(t);
+	if (err)
+		return err;
+	export_paths(t);
+	snprintf(path, sizeof(path), "%s/tapd", t->sv.cfg.paths.run_dir);
+	if (mkdirs(path, 0750) || mkdirs(t->sv.cfg.paths.log_dir, 0750)) {
+		err = -errno;
+		tapd_log(LOG_ERR, "cannot create %s: %s", path, strerror(-err));
+		return err;
+	}
+	t->ctl_gid = control_gid(t);
+	snprintf(path, sizeof(path), "%s/%s", t->sv.cfg.paths.run_dir, CONTROL_SOCKET_NAME);
+	t->ctl_fd = control_listen(path, t->ctl_gid);
+	if (t->ctl_fd < 0) {
+		tapd_log(LOG_ERR, "cannot listen on %s: %s", path, strerror(-t->ctl_fd));
+		return t->ctl_fd;
+	}
+	return setup_signals(t);
+}
+
 /* --- requests ----------------------------------------------------------------- */
 
-#define MAX_ARGS 64
-
-static int split(char *line, char **argv)
+/* reloads the registry; running sessions stay as they are */
+static int reload(struct tapd *t)
 {
-	int n = 0;
-
-	for (char *tok = strtok(line, " \t"); tok && n < MAX_ARGS; tok = strtok(NULL, " \t"))
-		argv[n++] = tok;
-	return n;
+	tapd_config_release(&t->sv.cfg);
+	if (load_config(t))
+		return 1;
+	export_paths(t);
+	return 0;
 }
 
 static int handle(struct tapd *t, char **argv, int argc, FILE *out)
 {
+	struct command_ctx cx = { .sv = &t->sv, .out = out };
 	const char *cmd = argv[0];
-	char **names = argv + 1;
-	size_t n = (size_t)argc - 1;
 
-	if (!strcmp(cmd, "ping"))
-		return 0;
-	if (!strcmp(cmd, "status")) {
-		service_status(&t->sv, names, n, out);
-		return 0;
-	}
-	if (!strcmp(cmd, "start"))
-		return service_start(&t->sv, names, n, out);
-	if (!strcmp(cmd, "stop"))
-		return service_stop(&t->sv, names, n, out);
-	if (!strcmp(cmd, "restart")) {
-		service_stop(&t->sv, names, n, out);
-		return service_start(&t->sv, names, n, out);
-	}
 	if (!strcmp(cmd, "reload")) {
-		service_release(&t->sv);
-		memset(&t->sv, 0, sizeof(t->sv));
-		return load_config(t) ? 1 : 0;
+		tapd_log(LOG_INFO, "reloading the registry");
+		return reload(t);
 	}
 	if (!strcmp(cmd, "shutdown")) {
-		service_stop(&t->sv, NULL, 0, out);
+		service_stop(&t->sv, NULL, 0, true, out);
 		t->quit = true;
 		return 0;
 	}
-	fprintf(out, "ERROR unknown command '%s'\n", cmd);
-	return -1;
+	return command_run(&cx, argc, argv);
+}
+
+static void refuse(struct tapd *t, int fd, const struct control_peer *peer)
+{
+	static const char msg[] = "ERROR permission denied: tapd takes requests from root%s%s\n";
+	char text[256];
+	int n;
+
+	tapd_log(LOG_WARNING, "refused a control connection from uid %d gid %d (pid %d)",
+		 (int)peer->uid, (int)peer->gid, (int)peer->pid);
+	n = snprintf(text, sizeof(text), msg, t->sv.cfg.control_group ? " and group " : "",
+		     t->sv.cfg.control_group ? t->sv.cfg.control_group : "");
+	if (write(fd, text, (size_t)n) < 0)
+		tapd_log(LOG_DEBUG, "the refused caller went away");
 }
 
 static void serve(struct tapd *t)
 {
-	char req[CONTROL_MAX_REQUEST], *argv[MAX_ARGS];
-	struct control_peer peer;
+	char req[CONTROL_MAX_REQUEST], *argv[COMMAND_MAX_ARGS];
+	struct control_peer peer = { 0 };
 	int fd = accept4(t->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
 	FILE *out;
 	int argc, rc;
@@ -256,10 +276,7 @@ static void serve(struct tapd *t)
 	if (fd < 0)
 		return;
 	if (control_peer(fd, &peer) || !control_peer_allowed(fd, &peer, t->ctl_gid)) {
-		tapd_log(LOG_WARNING, "refused a control connection from uid %d (pid %d)",
-			 (int)peer.uid, (int)peer.pid);
-		if (write(fd, "ERROR permission denied\n", 24) < 0)
-			tapd_log(LOG_DEBUG, "refused caller went away");
+		refuse(t, fd, &peer);
 		close(fd);
 		return;
 	}
@@ -273,15 +290,18 @@ static void serve(struct tapd *t)
 		fclose(out);
 		return;
 	}
-	argc = split(req, argv);
-	if (!argc) {
-		fprintf(out, "ERROR empty request\n");
+	tapd_log(LOG_INFO, "uid %d: %s", (int)peer.uid, req);
+	argc = command_split(req, argv);
+	if (argc <= 0) {
+		fprintf(out, "ERROR %s\n", argc ? "too many words" : "empty request");
 		fclose(out);
 		return;
 	}
-	tapd_log(LOG_INFO, "uid %d: %s", (int)peer.uid, req);
 	rc = handle(t, argv, argc, out);
-	fprintf(out, rc ? (rc < 0 ? "" : "ERROR some scripts did not start or stop\n") : "OK\n");
+	if (rc == 0)
+		fprintf(out, "OK\n");
+	else if (rc > 0)
+		fprintf(out, "ERROR some scripts did not %s\n", argv[0]);
 	fclose(out);
 }
 
@@ -299,13 +319,8 @@ static void on_signals(struct tapd *t)
 				service_reap(&t->sv, pid, status);
 			break;
 		case SIGHUP:
-			tapd_log(LOG_INFO, "reloading the registry");
-			service_release(&t->sv);
-			memset(&t->sv, 0, sizeof(t->sv));
-			load_config(t);
-			t->sv.tapc = t->tapc;
-			t->sv.log = tapd_log;
-			service_adopt(&t->sv, stderr);
+			tapd_log(LOG_INFO, "reloading the registry (SIGHUP)");
+			reload(t);
 			break;
 		case SIGUSR1:
 			t->keep_sessions = true;
@@ -345,7 +360,7 @@ static void run(struct tapd *t)
 
 static void write_pid(struct tapd *t)
 {
-	char path[4096];
+	char path[PATH_MAX];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/tapd.pid", t->sv.cfg.paths.run_dir);
@@ -356,10 +371,68 @@ static void write_pid(struct tapd *t)
 	}
 }
 
+/* what the previous tapd left: adopted, or restarted; said in the log */
+static void adopt(struct tapd *t)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *report = open_memstream(&text, &len);
+
+	if (!report)
+		return;
+	service_adopt(&t->sv, report);
+	fclose(report);
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+		tapd_log(LOG_NOTICE, "found %s", line);
+	if (!len)
+		tapd_log(LOG_INFO, "no sessions of an earlier tapd found");
+	free(text);
+}
+
+/* the start-up sequence, in the foreground or as a daemon */
+static int start(struct tapd *t)
+{
+	FILE *null;
+
+	if (setup(t))
+		return 1;
+	write_pid(t);
+	tapd_log(LOG_INFO, "started; %zu scripts registered; sessions run with %s",
+		 t->sv.cfg.nscripts, t->tapc);
+	/* a boot-mapped instance's previous boot, before anything records */
+	command_collect_boot(&t->sv, tapd_log);
+	adopt(t);
+	if (!t->no_start) {
+		null = fopen("/dev/null", "we");
+		service_start(&t->sv, NULL, 0, null ? null : stderr);
+		if (null)
+			fclose(null);
+	}
+	return 0;
+}
+
+static void finish(struct tapd *t)
+{
+	char path[PATH_MAX];
+	FILE *null;
+
+	if (!t->keep_sessions) {
+		null = fopen("/dev/null", "we");
+		service_stop(&t->sv, NULL, 0, true, null ? null : stderr);
+		if (null)
+			fclose(null);
+	}
+	tapd_log(LOG_INFO, "exiting%s", t->keep_sessions ? "; sessions keep recording" : "");
+	snprintf(path, sizeof(path), "%s/%s", t->sv.cfg.paths.run_dir, CONTROL_SOCKET_NAME);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/tapd.pid", t->sv.cfg.paths.run_dir);
+	unlink(path);
+	service_release(&t->sv);
+}
+
 int main(int argc, char **argv)
 {
 	struct tapd t = { .ctl_fd = -1, .sig_fd = -1 };
-	char path[4096];
 
 	if (parse(argc, argv, &t)) {
 		usage(stderr);
@@ -373,32 +446,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (setup(&t))
+	if (start(&t))
 		return 1;
-	write_pid(&t);
-	tapd_log(LOG_INFO, "started; %zu scripts registered; sessions run with %s",
-		 t.sv.cfg.nscripts, t.tapc);
-	service_adopt(&t.sv, t.foreground ? stderr : fopen("/dev/null", "we"));
-	if (!t.no_start) {
-		FILE *null = fopen("/dev/null", "we");
-
-		service_start(&t.sv, NULL, 0, null ? null : stderr);
-		if (null)
-			fclose(null);
-	}
 	run(&t);
-	if (!t.keep_sessions) {
-		FILE *null = fopen("/dev/null", "we");
-
-		service_stop(&t.sv, NULL, 0, null ? null : stderr);
-		if (null)
-			fclose(null);
-	}
-	tapd_log(LOG_INFO, "exiting%s", t.keep_sessions ? "; sessions keep running" : "");
-	snprintf(path, sizeof(path), "%s/%s", t.sv.cfg.paths.run_dir, CONTROL_SOCKET_NAME);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/tapd.pid", t.sv.cfg.paths.run_dir);
-	unlink(path);
-	service_release(&t.sv);
+	finish(&t);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <wordexp.h>
 
 #define DEFAULT_BACKUP_KEEP 30
@@ -171,6 +172,8 @@ static void conf_assign(void *arg, const char *key, const char *value, int line)
 		set_path(&c->paths.log_dir, root, value);
 	else if (!strcmp(key, "BACKUP_PATH"))
 		set_path(&c->paths.backup_dir, root, value);
+	else if (!strcmp(key, "CRASH_PATH"))
+		set_path(&c->paths.crash_dir, root, value);
 	else if (!strcmp(key, "DEFAULT_START")) {
 		free_words(c->default_start, c->ndefault);
 		split_words(value, &c->default_start, &c->ndefault);
@@ -197,8 +200,9 @@ static int paths_init(struct tapd_paths *p, const char *root)
 	p->run_dir = join(root, "/run/tap");
 	p->log_dir = join(root, "/var/log/tap");
 	p->backup_dir = join(root, "/var/log/tap/backup");
+	p->crash_dir = join(root, "/var/lib/tap/crash");
 	if (!p->root || !p->conf_file || !p->script_dir || !p->config_dir ||
-	    !p->cache_dir || !p->run_dir || !p->log_dir || !p->backup_dir)
+	    !p->cache_dir || !p->run_dir || !p->log_dir || !p->backup_dir || !p->crash_dir)
 		return -ENOMEM;
 	return 0;
 }
@@ -277,46 +281,86 @@ static int cmp_script(const void *a, const void *b)
 		      ((const struct tapd_script *)b)->name);
 }
 
-static int load_scripts(struct tapd_config *c, struct diag *d)
+/* registers NAME from @dir/NAME@ext (a script, or a precompiled plan) */
+static int add_script(struct tapd_config *c, const char *dir, const char *file,
+		      const char *ext, struct diag *d)
 {
-	DIR *dir = opendir(c->paths.script_dir);
+	size_t len = strlen(file), elen = strlen(ext);
+	struct tapd_script *v, *s;
+	char *name;
+
+	if (len <= elen || strcmp(file + len - elen, ext))
+		return 0;
+	name = strndup(file, len - elen);
+	if (!name)
+		return -ENOMEM;
+	if (!tapd_valid_name(name)) {
+		diag_error(d, SRC_NO_RANGE,
+			   "%s/%s: a script name is letters, digits and '_', not starting with a digit",
+			   dir, file);
+		free(name);
+		return 0;
+	}
+	for (size_t i = 0; i < c->nscripts; i++) {
+		if (!strcmp(c->scripts[i].name, name)) {
+			free(name);
+			return 0;	/* the script is there: its plan is a cache */
+		}
+	}
+	v = realloc(c->scripts, (c->nscripts + 1) * sizeof(*v));
+	if (!v) {
+		free(name);
+		return -ENOMEM;
+	}
+	c->scripts = v;
+	s = &v[c->nscripts];
+	memset(s, 0, sizeof(*s));
+	s->name = name;
+	if (!strcmp(ext, ".tap") && asprintf(&s->path, "%s/%s", dir, file) < 0)
+		return -ENOMEM;
+	if (asprintf(&s->plan, "%s/%s/%s.plan", c->paths.cache_dir, c->release, name) < 0)
+		return -ENOMEM;
+	c->nscripts++;
+	load_script_conf(c, s, d);
+	return 0;
+}
+
+static int scan_dir(struct tapd_config *c, const char *path, const char *ext,
+		    struct diag *d)
+{
+	DIR *dir = opendir(path);
 	struct dirent *de;
+	int err = 0;
 
 	if (!dir)
 		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(dir))) {
-		size_t len = strlen(de->d_name);
-		struct tapd_script *v, *s;
-
-		if (len < 5 || strcmp(de->d_name + len - 4, ".tap"))
-			continue;
-		v = realloc(c->scripts, (c->nscripts + 1) * sizeof(*v));
-		if (!v)
-			break;
-		c->scripts = v;
-		s = &v[c->nscripts];
-		memset(s, 0, sizeof(*s));
-		s->name = strndup(de->d_name, len - 4);
-		if (!s->name)
-			break;
-		if (!tapd_valid_name(s->name)) {
-			diag_error(d, SRC_NO_RANGE,
-				   "%s/%s: a script name is letters, digits and '_', not starting with a digit",
-				   c->paths.script_dir, de->d_name);
-			free(s->name);
-			continue;
-		}
-		if (asprintf(&s->path, "%s/%s", c->paths.script_dir, de->d_name) < 0) {
-			free(s->name);
-			break;
-		}
-		c->nscripts++;
-		load_script_conf(c, s, d);
-	}
+	while (!err && (de = readdir(dir)))
+		err = add_script(c, path, de->d_name, ext, d);
 	closedir(dir);
+	return err;
+}
+
+static int load_scripts(struct tapd_config *c, struct diag *d)
+{
+	char cache[4096];
+	int err = scan_dir(c, c->paths.script_dir, ".tap", d);
+
+	snprintf(cache, sizeof(cache), "%s/%s", c->paths.cache_dir, c->release);
+	if (!err)
+		err = scan_dir(c, cache, ".plan", d);
 	if (c->nscripts)
 		qsort(c->scripts, c->nscripts, sizeof(*c->scripts), cmp_script);
-	return 0;
+	return err;
+}
+
+static int running_release(struct tapd_config *c)
+{
+	struct utsname u;
+
+	if (uname(&u))
+		return -errno;
+	c->release = strdup(u.release);
+	return c->release ? 0 : -ENOMEM;
 }
 
 int tapd_config_load(const char *root, struct tapd_config *c, struct diag *d)
@@ -328,6 +372,8 @@ int tapd_config_load(const char *root, struct tapd_config *c, struct diag *d)
 	c->backup_keep = DEFAULT_BACKUP_KEEP;
 	c->restart_max = DEFAULT_RESTART_MAX;
 	err = paths_init(&c->paths, root ? root : "");
+	if (!err)
+		err = running_release(c);
 	if (err)
 		return err;
 	load_main_conf(c, d);
@@ -349,6 +395,7 @@ void tapd_config_release(struct tapd_config *c)
 
 		free(s->name);
 		free(s->path);
+		free(s->plan);
 		free(s->opt_text);
 		free_words(s->opts, s->nopts);
 		free_words(s->reqs, s->nreqs);
@@ -356,6 +403,7 @@ void tapd_config_release(struct tapd_config *c)
 	free(c->scripts);
 	free_words(c->default_start, c->ndefault);
 	free(c->control_group);
+	free(c->release);
 	free(p->root);
 	free(p->conf_file);
 	free(p->script_dir);
@@ -364,6 +412,7 @@ void tapd_config_release(struct tapd_config *c)
 	free(p->run_dir);
 	free(p->log_dir);
 	free(p->backup_dir);
+	free(p->crash_dir);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -23,11 +23,13 @@ struct tapd_paths {
 	char *run_dir;	/* STATE_PATH, /run/tap */
 	char *log_dir;	/* LOG_PATH, /var/log/tap */
 	char *backup_dir;	/* BACKUP_PATH, /var/log/tap/backup */
+	char *crash_dir;	/* CRASH_PATH, /var/lib/tap/crash (tap-crash's bundles) */
 };
 
 struct tapd_script {
 	char *name;
-	char *path;	/* script.d/NAME.tap */
+	char *path;	/* script.d/NAME.tap; NULL: a precompiled plan only */
+	char *plan;	/* CACHE_PATH/<release>/NAME.plan */
 	char **opts;	/* NAME_OPT split into words */
 	size_t nopts;
 	char *opt_text;	/* NAME_OPT as written */
@@ -44,10 +46,13 @@ struct tapd_config {
 	unsigned restart_max;	/* RESTART_MAX: restarts before 'failed' */
 	struct tapd_script *scripts;	/* sorted by name */
 	size_t nscripts;
+	char *release;	/* the running kernel's, for the plan cache */
 };
 
 /*
  * Reads tapd.conf and the registry under @root ("" for the real system).
+ * A plan in CACHE_PATH/<release>/ without a script (precompiled, dropped
+ * there) registers its script too.
  * Problems (bad lines, bad names, unknown keys) go to @d as errors that
  * name the file and line; the rest still loads. 0, -EINVAL or -ENOMEM.
  */

@@ -15,8 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "planfile.h"
 #include "session.h"
 #include "session_internal.h"
+#include "shared.h"
 #include "state.h"
 #include "tfb.h"
 
@@ -31,17 +33,53 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+struct find_ctx {
+	const char *name;
+	char *instance;
+	size_t n;
+	bool found;
+};
+
+/* a shared buffer's host (instance tap_BUFFER, session NAME), or a guest
+ * in one (HOST/guests/NAME) */
+static void find_shared(const char *instance, void *arg)
+{
+	struct find_ctx *f = arg;
+	struct state_session ss;
+	char key[PATH_MAX];
+
+	if (f->found)
+		return;
+	shared_guest_key(instance, f->name, key, sizeof(key));
+	if (state_has_file(key, "owner")) {
+		snprintf(f->instance, f->n, "%s", key);
+		f->found = true;
+		return;
+	}
+	if (!state_has_file(instance, "shared") || state_session_load(instance, &ss))
+		return;
+	if (!strcmp(ss.name, f->name)) {
+		snprintf(f->instance, f->n, "%s", instance);
+		f->found = true;
+	}
+	state_session_release(&ss);
+}
+
 int session_find(const char *name, char *instance, size_t n)
 {
+	struct find_ctx f = { name, instance, n, false };
 	struct state_owner own;
 
-	if (!strncmp(name, "tap_", 4)) {
+	if (!strncmp(name, "tap_", 4) || shared_is_guest(name)) {
 		snprintf(instance, n, "%s", name);
 		if (!state_read(instance, &own))
 			return 0;
 	}
 	snprintf(instance, n, "tap_%s", name);
-	return state_read(instance, &own) ? -ENOENT : 0;
+	if (!state_read(instance, &own))
+		return 0;
+	state_foreach(find_shared, &f);
+	return f.found ? 0 : -ENOENT;
 }
 
 int session_wait_readers(const char *instance, int timeout_ms, pid_t self)
@@ -111,12 +149,44 @@ static int check_plan(const char *instance, const struct program *p, FILE *log,
 	return err;
 }
 
+/*
+ * A session started from a plan file is rebuilt from its copy of it (no
+ * target needed, which may be why it was precompiled); a script's, by
+ * compiling it.
+ */
+static int compile_again(const char *instance, struct src_file *src, struct target *t,
+			 struct compile_opts *co, struct diag *d, struct program **prog,
+			 FILE *log, const char *prog_name)
+{
+	struct planfile pf;
+	char path[PATH_MAX], why[1024];
+	int err;
+
+	if (!state_has_file(instance, "planfile"))
+		return compile_program(src, t, co, d, prog);
+	state_path(instance, "planfile", path, sizeof(path));
+	err = planfile_load(path, &pf, why, sizeof(why));
+	if (err) {
+		fprintf(log, "%s: %s\n", prog_name, why);
+		return err;
+	}
+	co->replay = pf.replay;
+	err = compile_program(src, t, co, d, prog);
+	co->replay = NULL;
+	/* every probe was replayed: none keeps a record of the file */
+	for (size_t i = 0; !err && i < (*prog)->ndprobes; i++)
+		(*prog)->dprobes[i]->pdata = NULL;
+	planfile_release(&pf);
+	return err;
+}
+
 int session_recompile(const char *instance, struct state_session *ss,
 		      struct src_file **src, struct target **target,
 		      struct program **prog, FILE *log, const char *prog_name)
 {
 	struct compile_define *defines = NULL;
 	struct compile_opts co = { 0 };
+	bool guest;
 	struct diag d;
 	int err;
 
@@ -140,6 +210,7 @@ int session_recompile(const char *instance, struct state_session *ss,
 	}
 	tfb_confirm_features(&(*target)->features, "tap_probe");
 	co.session = ss->name;
+	co.instance = shared_name(defines, ss->ndefines, ss->name, &guest);
 	co.buffer_kb = ss->buffer_kb;
 	co.overwrite = true;
 	co.args = ss->args;
@@ -148,7 +219,7 @@ int session_recompile(const char *instance, struct state_session *ss,
 	co.defines = defines;
 	co.ndefines = ss->ndefines;
 	diag_init(&d, *src);
-	err = compile_program(*src, *target, &co, &d, prog);
+	err = compile_again(instance, *src, *target, &co, &d, prog, log, prog_name);
 	diag_print(&d, log, prog_name, diag_want_color(log));
 	diag_release(&d);
 	free(defines);
@@ -162,7 +233,8 @@ int session_recompile(const char *instance, struct state_session *ss,
 static int wait_record_gone(const char *instance, pid_t pid)
 {
 	for (int waited = 0; waited < CONTROL_WAIT_MS; waited += POLL_MS) {
-		bool gone = kill(pid, 0) < 0 && errno == ESRCH;
+		/* a zombie is gone too: its parent (tapd) reaps it later */
+		bool gone = (kill(pid, 0) < 0 && errno == ESRCH) || !state_proc_start(pid);
 
 		if (gone)
 			return state_has_file(instance, "owner") ? -ESRCH : 0;
@@ -198,13 +270,45 @@ static int take_down(const char *instance, const char *group, FILE *log,
 	return state_release(instance);
 }
 
+int session_stop_guests(const char *instance, FILE *log, const char *prog)
+{
+	char **names = shared_guests(instance);
+	int err = 0;
+
+	for (size_t i = 0; names && names[i]; i++) {
+		char key[PATH_MAX];
+		int e;
+
+		shared_guest_key(instance, names[i], key, sizeof(key));
+		e = shared_leave(key, log, prog);
+		if (e && e != -ENOENT && !err)
+			err = e;
+	}
+	shared_names_free(names);
+	return err;
+}
+
 int session_stop(const char *instance, FILE *log, const char *prog)
 {
 	struct state_owner own;
+	char **guests;
 	pid_t writer;
 
+	if (shared_is_guest(instance))
+		return shared_leave(instance, log, prog);
 	if (state_read(instance, &own))
 		return -ENOENT;
+	/* a shared buffer's host stays while guests use it */
+	guests = shared_guests(instance);
+	if (guests && guests[0]) {
+		fprintf(log, "%s: guests of '%s' still use it:", prog, instance + 4);
+		for (size_t i = 0; guests[i]; i++)
+			fprintf(log, " %s", guests[i]);
+		fprintf(log, " (stop them first, or force the stop)\n");
+		shared_names_free(guests);
+		return -EBUSY;
+	}
+	shared_names_free(guests);
 	if (!own.detached && state_owner_alive(&own))
 		return stop_foreground(instance, &own);
 	/* the writer finishes its files, end probes included, and takes the

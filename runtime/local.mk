@@ -13,3 +13,9 @@ runtime_libruntime_a_SOURCES = runtime/runtime.h runtime/rt.h runtime/rt.c \
 	runtime/crashmeta.h
 runtime_libruntime_a_CPPFLAGS = $(AM_CPPFLAGS) $(TRACEEVENT_CFLAGS) $(LIBELF_CFLAGS)
 RUNTIME_LIBS = runtime/libruntime.a $(UTIL_LIBS)
+# a flight recorder writer's checkpoint, for its successor (tapd restarts)
+runtime_libruntime_a_SOURCES += runtime/checkpoint.c runtime/checkpoint.h
+# shared buffers: guests joining and leaving a host's instance
+runtime_libruntime_a_SOURCES += runtime/shared.c runtime/shared.h
+# snapshots: a flight recorder's buffered events into a trace.dat
+runtime_libruntime_a_SOURCES += runtime/snapshot.c

@@ -47,6 +47,13 @@ struct cpu_reader {
 	uint64_t last_page_ts;	/* the header time of the last page read */
 	uint64_t dropped_seen;	/* from the stats file (discard mode) */
 	bool unknown_loss;
+	/* a flight recorder's reader: where the loaded page is in the
+	 * spill, how many of its events were handled, and how many to pass
+	 * over at the first page (a resumed writer) */
+	uint64_t loaded_off;
+	uint64_t consumed;
+	uint64_t skip;
+	int snap_fd;	/* per_cpu/cpuN/snapshot_raw, or -1 */
 };
 
 struct loop {
@@ -64,11 +71,17 @@ struct loop {
 	bool spill_reported;
 };
 
+/* every page buffer has room after it for its offset in the spill */
 static void *page_get(struct loop *lp, struct cpu_reader *c)
 {
 	if (c->nfree)
 		return c->free_pages[--c->nfree];
-	return malloc((size_t)lp->page_size);
+	return malloc((size_t)lp->page_size + sizeof(uint64_t));
+}
+
+static uint64_t *page_offset(const struct loop *lp, void *page)
+{
+	return (uint64_t *)((char *)page + lp->page_size);
 }
 
 static void page_put(struct cpu_reader *c, void *page)
@@ -145,6 +158,9 @@ int loop_open(struct rt *rt, struct tep_handle *tep, const struct loop_opts *o,
 	lp->cpus = calloc((size_t)lp->ncpus, sizeof(*lp->cpus));
 	if (!lp->cpus)
 		return -ENOMEM;
+	/* a failure half way must not close fd 0 for the CPUs not reached */
+	for (int i = 0; i < lp->ncpus; i++)
+		lp->cpus[i].fd = lp->cpus[i].snap_fd = -1;
 	ls = tep_get_header_page_size(tep) == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4;
 	en = tep_is_file_bigendian(tep) ? KBUFFER_ENDIAN_BIG : KBUFFER_ENDIAN_LITTLE;
 	for (int i = 0; i < lp->ncpus; i++) {
@@ -152,6 +168,8 @@ int loop_open(struct rt *rt, struct tep_handle *tep, const struct loop_opts *o,
 
 		c->cpu = i;
 		c->fd = tfb_open_cpu_raw(o->instance, i);
+		c->snap_fd = o->spill && o->snapshot_raw ?
+				     tfb_open_cpu_snapshot(o->instance, i) : -1;
 		c->kb = kbuffer_alloc(ls, en);
 		if (!c->kb)
 			return -ENOMEM;
@@ -181,6 +199,8 @@ void loop_free(struct loop *lp)
 			kbuffer_free(c->kb);
 		if (c->fd >= 0)
 			close(c->fd);
+		if (c->snap_fd >= 0)
+			close(c->snap_fd);
 	}
 	free(lp->cpus);
 	free(lp);
@@ -247,6 +267,7 @@ static int read_spill_cpu(struct loop *lp, struct cpu_reader *c)
 		page = page_get(lp, c);
 		if (!page)
 			break;
+		*page_offset(lp, page) = spill_tell(lp->o.spill, c->cpu);
 		r = spill_read(lp->o.spill, c->cpu, page, &lp->spill_skipped);
 		if (r == 1 && lp->o.raw) {
 			tracedat_write_page(lp->o.raw, c->cpu, page);
@@ -273,8 +294,17 @@ static int fill_spill(struct loop *lp)
 
 	if (spill_lock(lp->o.spill))
 		return 0;
-	for (int i = 0; i < lp->ncpus; i++)
-		spill_pull(lp->o.spill, i, lp->cpus[i].fd, LOOP_BATCH_PAGES);
+	for (int i = 0; i < lp->ncpus; i++) {
+		int frozen = 0;
+
+		/* a snapshot trigger froze these: they come before the rest,
+		 * which wait a round, so one round never moves more than the
+		 * spill keeps */
+		if (lp->cpus[i].snap_fd >= 0)
+			frozen = spill_pull(lp->o.spill, i, lp->cpus[i].snap_fd, LOOP_BATCH_PAGES);
+		if (frozen <= 0)
+			spill_pull(lp->o.spill, i, lp->cpus[i].fd, LOOP_BATCH_PAGES);
+	}
 	for (int i = 0; i < lp->ncpus; i++)
 		n += read_spill_cpu(lp, &lp->cpus[i]);
 	spill_unlock(lp->o.spill);
@@ -348,6 +378,24 @@ static void note_missed(struct loop *lp, struct cpu_reader *c, long long missed)
 		lp->o.prog, missed, c->cpu);
 }
 
+/* a page just loaded: its place, and the events a resumed writer's
+ * predecessor already handled */
+static void skip_handled(struct loop *lp, struct cpu_reader *c)
+{
+	c->loaded_off = *page_offset(lp, c->loaded);
+	c->consumed = 0;
+	while (c->skip) {
+		unsigned long long ts;
+
+		if (!kbuffer_read_event(c->kb, &ts))
+			break;
+		kbuffer_next_event(c->kb, NULL);
+		c->consumed++;
+		c->skip--;
+	}
+	c->skip = 0;
+}
+
 /* makes the CPU's next record current; false when it has none */
 static bool cpu_peek(struct loop *lp, struct cpu_reader *c)
 {
@@ -375,6 +423,8 @@ static bool cpu_peek(struct loop *lp, struct cpu_reader *c)
 		}
 		if (kbuffer_missed_events(c->kb))
 			note_missed(lp, c, kbuffer_missed_events(c->kb));
+		if (lp->o.spill)
+			skip_handled(lp, c);
 	}
 	return true;
 }
@@ -418,6 +468,7 @@ static void dispatch(struct loop *lp, uint64_t limit)
 				 kbuffer_event_size(best->kb));
 		kbuffer_next_event(best->kb, NULL);
 		best->has_cur = false;
+		best->consumed++;
 		if (rt_should_stop(lp->rt))
 			return;
 	}
@@ -560,6 +611,8 @@ enum loop_stop loop_run(struct loop *lp)
 		int pages = hold ? 0 : round_once(lp);
 		uint64_t now = mono_now();
 
+		if (!hold && lp->o.hooks.checkpoint)
+			lp->o.hooks.checkpoint(lp->o.hooks.arg);
 		if (rt_should_stop(lp->rt))
 			return LOOP_STOP_EXIT;
 		if (rt_next_timer(lp->rt) <= now) {
@@ -656,4 +709,32 @@ uint64_t loop_kernel_recorded(struct loop *lp)
 		total += st.read + st.entries + st.overrun;
 	}
 	return total;
+}
+
+int loop_ncpus(const struct loop *lp)
+{
+	return lp->ncpus;
+}
+
+void loop_position(const struct loop *lp, int cpu, uint64_t *offset,
+		   uint64_t *handled)
+{
+	const struct cpu_reader *c = &lp->cpus[cpu];
+
+	/* events still to be passed over belong to the next page loaded */
+	*handled = c->skip;
+	if (c->loaded) {
+		*offset = c->loaded_off;
+		*handled = c->consumed;
+	} else if (c->count) {
+		*offset = *page_offset(lp, c->pages[c->head]);
+	} else {
+		*offset = spill_tell(lp->o.spill, cpu);
+	}
+}
+
+void loop_seek(struct loop *lp, int cpu, uint64_t offset, uint64_t handled)
+{
+	spill_seek(lp->o.spill, cpu, offset);
+	lp->cpus[cpu].skip = handled;
 }

@@ -32,6 +32,9 @@ struct loop_hooks {
 	/* about once a second: retries, requests from other processes;
 	 * returning true stops the loop (LOOP_STOP_SIGNAL) */
 	bool (*tick)(void *arg);
+	/* after each round of reading and handling: a flight recorder's
+	 * writer notes how far its output goes (loop_position()) */
+	void (*checkpoint)(void *arg);
 };
 
 struct loop_opts {
@@ -49,6 +52,9 @@ struct loop_opts {
 	struct spill *spill;
 	/* overwrite mode: lost old events are the design, said once */
 	bool overwrite;
+	/* the plan has snapshot triggers: what they froze in the snapshot
+	 * buffer goes into the spill first, each round (spill readers) */
+	bool snapshot_raw;
 	/* perf_event samples (timer.profile, perf.*), merged in time order */
 	struct perf_source *perf;
 	struct loop_hooks hooks;
@@ -78,6 +84,19 @@ void loop_drain(struct loop *lp);
  * pages included, into the current trace.dat file (before a switch).
  */
 void loop_flush_raw(struct loop *lp);
+
+/* The number of CPU buffers the loop reads. */
+int loop_ncpus(const struct loop *lp);
+
+/*
+ * A spill reader's place on @cpu: the spill offset of the first page not
+ * wholly handled, and how many of its events were. Records handled up to
+ * here are all that a resumed reader must not handle again.
+ */
+void loop_position(const struct loop *lp, int cpu, uint64_t *offset,
+		   uint64_t *handled);
+/* Starts @cpu's reading there instead (before loop_run()). */
+void loop_seek(struct loop *lp, int cpu, uint64_t offset, uint64_t handled);
 
 /* Exit status of the -c child, once it ended. */
 int loop_child_status(const struct loop *lp);

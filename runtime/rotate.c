@@ -195,14 +195,49 @@ static int open_numbered(struct rotate *r, time_t now)
 		return rotate_fail(r, "open", name, fd);
 	r->fd = fd;
 	snprintf(r->name, sizeof(r->name), "%s", name);
-	if (r->spec.num_max) {
-		char **slot = &r->kept[r->fnum % r->spec.num_max];
-
-		free(*slot);
-		*slot = strdup(name);
-	}
+	rotate_keep(r, r->fnum, name);
+	if (r->opened)
+		r->opened(r->opened_arg, r->fnum, name, r->written);
 	rotate_ok(r);
 	return 0;
+}
+
+int rotate_keep(struct rotate *r, unsigned long fnum, const char *name)
+{
+	char **slot;
+
+	if (!r->spec.num_max)
+		return 0;
+	slot = &r->kept[fnum % r->spec.num_max];
+	free(*slot);
+	*slot = strdup(name);
+	return *slot ? 0 : -ENOMEM;
+}
+
+int rotate_resume(struct rotate *r, unsigned long fnum, const char *name,
+		  uint64_t size)
+{
+	struct stat st;
+	int fd;
+
+	r->started = true;
+	r->fnum = fnum;
+	fd = open(name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return rotate_fail(r, "open", name, -errno);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    ((uint64_t)st.st_size > size && ftruncate(fd, (off_t)size) < 0) ||
+	    lseek(fd, 0, SEEK_END) < 0) {
+		int err = errno ? -errno : -EINVAL;
+
+		close(fd);
+		return rotate_fail(r, "open", name, err);
+	}
+	r->fd = fd;
+	r->written = (uint64_t)lseek(fd, 0, SEEK_CUR);
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	rotate_ok(r);
+	return rotate_keep(r, fnum, name);
 }
 
 /* -o /dev/null, a tty or a fifo: written as is, never renamed (stap too
@@ -240,12 +275,52 @@ int rotate_start(struct rotate *r, time_t now)
 	return open_numbered(r, now);
 }
 
+/* logrotate renamed the file being written: it still has a name, not
+ * this one (a file removed has none, and numbering goes on as ever) */
+static bool moved_away(const struct rotate *r)
+{
+	struct stat now, open_file_st;
+
+	if (r->fd < 0 || r->special || (r->flags & ROTATE_PLACEHOLDER))
+		return false;
+	if (fstat(r->fd, &open_file_st) < 0 || open_file_st.st_nlink == 0)
+		return false;
+	return lstat(r->name, &now) < 0 || now.st_ino != open_file_st.st_ino ||
+	       now.st_dev != open_file_st.st_dev;
+}
+
+/* the same name again, as a new file: logrotate's postrotate reopen */
+static int reopen(struct rotate *r)
+{
+	char name[PATH_MAX];
+	int fd;
+
+	snprintf(name, sizeof(name), "%s", r->name);
+	close(r->fd);
+	r->fd = -1;
+	r->written = 0;
+	fd = open_file(r, name);
+	if (fd < 0) {
+		r->name[0] = '\0';
+		return rotate_fail(r, "open", name, fd);
+	}
+	r->fd = fd;
+	if (r->opened)
+		r->opened(r->opened_arg, r->fnum, name, r->written);
+	rotate_ok(r);
+	return 0;
+}
+
 int rotate_switch(struct rotate *r, time_t now, char *closed, size_t n)
 {
 	if (closed && n)
 		snprintf(closed, n, "%s", r->fd >= 0 ? r->name : "");
 	if (r->special)
 		return 0;
+	/* a file moved away is replaced under its own name, not numbered on:
+	 * the number it would take may be the name it was moved to */
+	if (moved_away(r))
+		return reopen(r);
 	if (r->fd >= 0)
 		close(r->fd);
 	r->fd = -1;

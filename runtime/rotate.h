@@ -59,6 +59,12 @@ struct rotate {
 	char err_name[PATH_MAX];
 	unsigned long failures;	/* failed opens and writes, in all */
 	bool err_reported;	/* the caller has said so */
+	/* told of every numbered file opened, before anything is written to
+	 * it, with its size then (a flight recorder's writer journals them,
+	 * so a successor can take back what it wrote after its checkpoint) */
+	void (*opened)(void *arg, unsigned long fnum, const char *name,
+		       uint64_t size);
+	void *opened_arg;
 };
 
 /*
@@ -99,9 +105,21 @@ void rotate_release(struct rotate *r);
 int rotate_start(struct rotate *r, time_t now);
 
 /*
+ * Carries on where another process left off: file number @fnum, called
+ * @name, cut back to @size bytes (what that process wrote after it is
+ * written again), and appended to. Returns 0 or -errno.
+ */
+int rotate_resume(struct rotate *r, unsigned long fnum, const char *name,
+		  uint64_t size);
+/* Remembers @name as file @fnum, for the removal of old files (resume). */
+int rotate_keep(struct rotate *r, unsigned long fnum, const char *name);
+
+/*
  * Closes the current file and opens the next one (removing the one that
  * falls out of the N kept). The closed file's name goes to @closed ("" if
- * none was open). Returns 0, or the open's -errno: then no file is open
+ * none was open). A current file that was renamed or removed meanwhile
+ * (logrotate) is instead replaced by a new file of the same name and
+ * number: the postrotate "reopen" that logrotate's snippets expect. Returns 0, or the open's -errno: then no file is open
  * until the next switch, and every write fails with that error.
  */
 int rotate_switch(struct rotate *r, time_t now, char *closed, size_t n);

@@ -179,6 +179,11 @@ void rt_free(struct rt *rt)
 	free(rt);
 }
 
+void rt_set_output(struct rt *rt, struct output *out)
+{
+	rt->out = out;
+}
+
 void rt_set_clock_offset(struct rt *rt, int64_t offset)
 {
 	rt->realtime_offset = offset;
@@ -767,11 +772,14 @@ void rt_handle_record(struct rt *rt, int cpu, uint64_t ts, const void *data,
 	    id == rt->id_task_rename)
 		task_event(rt, id, &ev);
 	output_commit(rt->out);
+	/* a shared buffer: each event runs the handlers of its own script */
+	if (rt->next_prog)
+		rt_handle_record(rt->next_prog, cpu, ts, data, size);
 }
 
 uint64_t rt_next_timer(const struct rt *rt)
 {
-	uint64_t next = UINT64_MAX;
+	uint64_t next = rt->next_prog ? rt_next_timer(rt->next_prog) : UINT64_MAX;
 
 	for (size_t i = 0; i < rt->nprobes; i++)
 		if (rt->probes[i].dp->kind == DPROBE_TIMER &&
@@ -796,6 +804,38 @@ void rt_run_timers(struct rt *rt, uint64_t now)
 			p->next_fire_ns = now + p->dp->period_ns;
 	}
 	output_commit(rt->out);
+	if (rt->next_prog)
+		rt_run_timers(rt->next_prog, now);
+}
+
+void rt_set_snapshot(struct rt *rt, void (*fn)(void *arg), void *arg)
+{
+	rt->snapshot = fn;
+	rt->snapshot_arg = arg;
+}
+
+void rt_snapshot(struct rt *rt)
+{
+	if (rt->snapshot)
+		rt->snapshot(rt->snapshot_arg);
+}
+
+void rt_chain(struct rt *rt, struct rt *next)
+{
+	while (rt->next_prog)
+		rt = rt->next_prog;
+	rt->next_prog = next;
+}
+
+void rt_unchain(struct rt *rt, struct rt *prog)
+{
+	for (; rt; rt = rt->next_prog) {
+		if (rt->next_prog == prog) {
+			rt->next_prog = prog->next_prog;
+			prog->next_prog = NULL;
+			return;
+		}
+	}
 }
 
 bool rt_should_stop(const struct rt *rt)

@@ -99,6 +99,12 @@ struct rt {
 	unsigned long long user_read_failures;
 	int id_task_fork, id_task_exec, id_task_rename;
 	struct symbolizer *symbols;	/* for symname()/usymname(), lazily */
+	/* the next program reading the same instance: a shared buffer's
+	 * guest, which gets the records and timers too (rt_chain()) */
+	struct rt *next_prog;
+	/* snapshot(): the session writes its buffered events to a file */
+	void (*snapshot)(void *arg);
+	void *snapshot_arg;
 };
 
 enum flow {

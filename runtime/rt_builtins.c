@@ -598,6 +598,9 @@ void builtin_void(struct exec *x, struct ast *e)
 	case BI_EXIT:
 		x->rt->exit_requested = true;
 		break;
+	case BI_SNAPSHOT:
+		rt_snapshot(x->rt);
+		break;
 	case BI_ERROR:
 		msg = eval_str(x, e->a);
 		rt_fail(x, e, "%.*s", (int)msg.n, msg.p);

@@ -29,6 +29,10 @@ int rt_bind_events(struct rt *rt, struct tep_handle *tep, struct diag *d);
 /* The kernel refused plan definition @def's filter: check in user space. */
 void rt_filter_refused(struct rt *rt, int def);
 
+/* Handlers print into @out from now on (a resumed writer's begin probes
+ * print into a discarded one: their output is in the log already). */
+void rt_set_output(struct rt *rt, struct output *out);
+
 /* wall clock = trace timestamp + @offset (ns), for gettimeofday_*() */
 void rt_set_clock_offset(struct rt *rt, int64_t offset);
 
@@ -50,6 +54,22 @@ void rt_handle_record(struct rt *rt, int cpu, uint64_t ts, const void *data,
  * derived probes) for one sample. */
 void rt_handle_perf(struct rt *rt, int probe, int cpu, uint64_t ts, int pid,
 		    int tid, uint64_t ip, bool user);
+
+/*
+ * Shared buffers: @next (a guest's program) reads the same instance as
+ * @rt (the host's), so every record and timer @rt gets goes to @next too,
+ * and runs the handlers of the script that owns its probe. rt_unchain()
+ * takes it out again (neither frees anything).
+ */
+void rt_chain(struct rt *rt, struct rt *next);
+void rt_unchain(struct rt *rt, struct rt *prog);
+
+/*
+ * snapshot() in a handler calls @fn (the session asks for a snapshot of
+ * its buffered events); without one, snapshot() does nothing.
+ */
+void rt_set_snapshot(struct rt *rt, void (*fn)(void *arg), void *arg);
+void rt_snapshot(struct rt *rt);
 
 /* The next timer deadline (CLOCK_MONOTONIC ns), or UINT64_MAX. */
 uint64_t rt_next_timer(const struct rt *rt);

@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "builtins.h"
+#include "checkpoint.h"
 #include "crashmeta.h"
 #include "loop.h"
 #include "perf.h"
@@ -26,8 +28,10 @@
 #include "rotate.h"
 #include "runtime.h"
 #include "session_internal.h"
+#include "shared.h"
 #include "spill.h"
 #include "state.h"
+#include "symbol.h"
 #include "tfb.h"
 #include "tracedat.h"
 
@@ -80,6 +84,28 @@ struct run {
 	bool reader;	/* listed in readers/ */
 	bool stop_seen;	/* another process stopped the session */
 	bool file_trouble;	/* a log file problem was reported */
+	/* a writer's checkpoints (checkpoint.h) */
+	bool resume;	/* carries on after a writer that died */
+	struct checkpoint ckpt;	/* the checkpoint resumed from */
+	bool have_ckpt;
+	int journal_fd;
+	char *last_ckpt;	/* the text written last */
+	/* a shared buffer's host: the guests whose handlers run here */
+	bool shared_host;
+	struct guest *guests;
+	bool snapshot_pending;	/* snapshot() ran in a handler */
+};
+
+/* a guest of a shared buffer, loaded by this reader (shared.h) */
+struct guest {
+	char key[PATH_MAX];
+	struct state_session ss;
+	struct src_file *src;
+	struct target *target;
+	struct program *prog;
+	struct rt *rt;
+	bool failed;	/* said once; not tried again */
+	struct guest *next;
 };
 
 /* --- signals ------------------------------------------------------------------ */
@@ -205,6 +231,8 @@ static void answer_rotate(struct run *r, const struct signalfd_siginfo *si,
 	}
 }
 
+static void hook_checkpoint(void *arg);
+
 /* SIGUSR2: the next log file, at once (stap waits for the next write) */
 static void switch_files(struct run *r, const struct signalfd_siginfo *si)
 {
@@ -225,7 +253,153 @@ static void switch_files(struct run *r, const struct signalfd_siginfo *si)
 	report_files(r);
 	if (r->o->verbose && closed[0])
 		fprintf(r->o->log, "%s: closed '%s'\n", r->o->prog, closed);
+	/* everything handled is in the closed file: a successor starts at
+	 * the new one */
+	if (!err)
+		hook_checkpoint(r);
 	answer_rotate(r, si, closed, err);
+}
+
+/* --- shared buffers' guests (shared.h) ----------------------------------------- */
+
+static int64_t realtime_offset(void);
+static void run_begin_quietly(struct run *r);
+
+static void guest_ack(struct guest *g, const char *what)
+{
+	char file[64];
+
+	snprintf(file, sizeof(file), "%s/%d", what, (int)getpid());
+	state_write_file(g->key, file, "", 0);
+}
+
+static void guest_free(struct run *r, struct guest *g)
+{
+	if (g->rt) {
+		rt_unchain(r->rt, g->rt);
+		rt_free(g->rt);
+	}
+	program_free(g->prog);
+	target_free(g->target);
+	src_file_free(g->src);
+	state_session_release(&g->ss);
+	free(g);
+}
+
+/* the guest's program, bound to the host's formats and chained to its */
+static int guest_load(struct run *r, struct guest *g)
+{
+	const char **events;
+	struct diag d;
+	int err;
+
+	err = session_recompile(g->key, &g->ss, &g->src, &g->target, &g->prog, r->o->log,
+				r->o->prog);
+	if (err)
+		return err;
+	events = session_events(g->prog->plan);
+	err = events ? tfb_add_events(r->tep, events) : -ENOMEM;
+	free(events);
+	if (!err)
+		err = rt_create(g->prog, &r->out, &g->rt);
+	if (err)
+		return err;
+	diag_init(&d, g->src);
+	err = rt_bind_events(g->rt, r->tep, &d);
+	diag_print(&d, r->o->log, r->o->prog, diag_want_color(r->o->log));
+	diag_release(&d);
+	if (err)
+		return err;
+	rt_set_clock_offset(g->rt, realtime_offset());
+	if (r->resume) {
+		struct rt *host = r->rt;
+
+		/* its begin probes printed into the log already */
+		r->rt = g->rt;
+		run_begin_quietly(r);
+		r->rt = host;
+	} else {
+		rt_run_begin(g->rt);
+	}
+	rt_chain(r->rt, g->rt);
+	return 0;
+}
+
+static void guest_add(struct run *r, const char *key)
+{
+	struct guest *g = calloc(1, sizeof(*g));
+	int err;
+
+	if (!g)
+		return;
+	snprintf(g->key, sizeof(g->key), "%s", key);
+	g->next = r->guests;
+	r->guests = g;
+	/* a raw recording keeps the guest's events as they are */
+	err = r->td ? 0 : guest_load(r, g);
+	if (err) {
+		fprintf(r->o->log, "%s: cannot run the handlers of guest '%s': %s\n", r->o->prog,
+			key, strerror(-err));
+		g->failed = true;
+		if (g->rt) {
+			rt_free(g->rt);
+			g->rt = NULL;
+		}
+	}
+	guest_ack(g, "loaded");
+}
+
+/* it leaves: what is buffered of it is handled, its end probes run */
+static void guest_drop(struct run *r, struct guest **link)
+{
+	struct guest *g = *link;
+
+	if (g->rt && r->loop) {
+		loop_drain(r->loop);
+		rt_run_end(g->rt);
+		rt_flush(r->rt);
+	}
+	guest_ack(g, "dropped");
+	*link = g->next;
+	guest_free(r, g);
+}
+
+static struct guest **guest_find(struct run *r, const char *key)
+{
+	for (struct guest **g = &r->guests; *g; g = &(*g)->next)
+		if (!strcmp((*g)->key, key))
+			return g;
+	return NULL;
+}
+
+/* guests that joined (ready) are loaded; ones leaving (stopping) dropped */
+static void scan_guests(struct run *r)
+{
+	char **names = shared_guests(r->instance);
+
+	for (size_t i = 0; names && names[i]; i++) {
+		char key[PATH_MAX];
+		struct guest **g;
+
+		shared_guest_key(r->instance, names[i], key, sizeof(key));
+		g = guest_find(r, key);
+		if (!g && state_has_file(key, "ready") && !state_has_file(key, "stopping"))
+			guest_add(r, key);
+		else if (g && state_has_file(key, "stopping"))
+			guest_drop(r, g);
+	}
+	/* a guest whose record is gone (removed by hand) just goes */
+	for (struct guest **g = &r->guests; *g;) {
+		if (state_has_file((*g)->key, "owner")) {
+			g = &(*g)->next;
+		} else {
+			struct guest *gone = *g;
+
+			*g = gone->next;
+			guest_free(r, gone);
+		}
+	}
+	shared_names_free(names);
 }
 
 /* --- loop hooks ------------------------------------------------------------- */
@@ -253,6 +427,8 @@ static bool stopped_elsewhere(struct run *r)
 	return r->stop_seen;
 }
 
+static void scan_guests(struct run *r);
+
 static bool hook_tick(void *arg)
 {
 	struct run *r = arg;
@@ -265,6 +441,8 @@ static bool hook_tick(void *arg)
 			output_retry(&r->out);
 	}
 	report_files(r);
+	if (r->shared_host)
+		scan_guests(r);
 	return stopped_elsewhere(r);
 }
 
@@ -301,7 +479,7 @@ static int save_formats(const struct plan *p)
 	return err;
 }
 
-static int save_plan(const struct program *p)
+static int save_plan(const char *key, const struct program *p)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -315,12 +493,13 @@ static int save_plan(const struct program *p)
 		free(text);
 		return -ENOMEM;
 	}
-	err = state_write_file(p->plan->instance.name, "plan", text, len);
+	err = state_write_file(key, "plan", text, len);
 	free(text);
 	return err;
 }
 
-static int save_record(const struct program *p, const struct session_opts *o)
+static int save_record(const char *key, const struct program *p,
+		       const struct session_opts *o)
 {
 	struct state_session ss = {
 		.name = p->plan->session,
@@ -346,19 +525,58 @@ static int save_record(const struct program *p, const struct session_opts *o)
 	ss.defines = defines;
 	ss.ndefines = o->ndefines;
 	if (!err)
-		err = state_session_save(p->plan->instance.name, &ss);
+		err = state_session_save(key, &ss);
 	for (size_t i = 0; defines && i < o->ndefines; i++)
 		free(defines[i]);
 	free(defines);
 	return err;
 }
 
-/* a flight recorder also keeps what a later command needs to decode it */
-static int save_session(const struct program *p)
+/* started from a plan file: attach and resume rebuild from it too */
+static int save_plan_file(const char *key, const char *path)
 {
-	int err = save_plan(p);
+	char *text = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	FILE *f = fopen(path, "re");
+	int err;
 
+	if (!f)
+		return -errno;
+	len = getdelim(&text, &cap, '\0', f);
+	fclose(f);
+	err = len < 0 ? -EIO :
+			state_write_file(key, "planfile", text, (size_t)len);
+	free(text);
+	return err;
+}
+
+/* a flight recorder also keeps what a later command needs to decode it */
+static int save_session(const struct program *p, const struct session_opts *o)
+{
+	const char *key = p->plan->instance.name, *shared;
+	bool guest;
+	int err = save_plan(key, p);
+
+	if (!err && o->plan_file)
+		err = save_plan_file(key, o->plan_file);
+	/* a shared buffer's host: guests may join it */
+	shared = shared_name(o->defines, o->ndefines, p->plan->session, &guest);
+	if (!err && shared && !guest)
+		err = state_write_file(key, "shared", shared, strlen(shared));
 	return err ? err : save_formats(p->plan);
+}
+
+int session_save_record(const char *key, const struct program *p,
+			const struct session_opts *o)
+{
+	int err = save_record(key, p, o);
+
+	if (!err)
+		err = save_plan(key, p);
+	if (!err && o->plan_file)
+		err = save_plan_file(key, o->plan_file);
+	return err;
 }
 
 
@@ -392,7 +610,7 @@ static int setup_kernel(struct run *r, struct diag *d)
 	}
 	r->claimed = true;
 	/* what the session runs, for trace-instance list */
-	err = save_record(r->p, r->o);
+	err = save_record(plan->instance.name, r->p, r->o);
 	if (err) {
 		diag_error(d, SRC_NO_RANGE, "cannot record the session in %s: %s",
 			   state_run_dir(), strerror(-err));
@@ -411,6 +629,220 @@ static const char *file_error(int err)
 	return strerror(-err);
 }
 
+/* --- a writer's checkpoints (checkpoint.h) ------------------------------------- */
+
+/* a log file is being opened: its successor must know, should we die */
+static void journal_opened(void *arg, unsigned long fnum, const char *name,
+			   uint64_t size)
+{
+	struct run *r = arg;
+	char line[PATH_MAX + 64];
+	size_t n;
+
+	if (r->journal_fd < 0 ||
+	    checkpoint_journal_line(line, sizeof(line), fnum, size, name))
+		return;
+	n = strlen(line);
+	if (write(r->journal_fd, line, n) != (ssize_t)n)
+		fprintf(r->o->log, "%s: cannot write the journal of '%s': %s\n", r->o->prog,
+			r->instance, strerror(errno));
+}
+
+static int open_journal(struct run *r)
+{
+	char path[PATH_MAX];
+
+	state_path(r->instance, "journal", path, sizeof(path));
+	r->journal_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_NOFOLLOW |
+					   O_CLOEXEC, 0600);
+	if (r->journal_fd < 0)
+		return -errno;
+	r->rot.opened = journal_opened;
+	r->rot.opened_arg = r;
+	return 0;
+}
+
+/* the older files still kept (-S ,N), so the successor removes them */
+static int checkpoint_kept(const struct rotate *rot, struct checkpoint *c)
+{
+	unsigned long first = rot->fnum + 1 > rot->spec.num_max ?
+				      rot->fnum + 1 - rot->spec.num_max : 0;
+
+	if (!rot->spec.num_max)
+		return 0;
+	c->kept = calloc(rot->spec.num_max, sizeof(*c->kept));
+	if (!c->kept)
+		return -ENOMEM;
+	for (unsigned long f = first; f < rot->fnum; f++) {
+		char *name = rot->kept[f % rot->spec.num_max];
+
+		if (name) {
+			c->kept[c->nkept].fnum = f;
+			c->kept[c->nkept++].name = name;
+		}
+	}
+	return 0;
+}
+
+/* what the log files hold, in events, once every handled event's
+ * output is written: the successor's starting point */
+static void save_checkpoint(struct run *r)
+{
+	struct checkpoint c = { .file = { .fnum = r->rot.fnum, .name = r->rot.name } };
+	struct stat st;
+	char *text;
+	size_t len;
+
+	if (fstat(r->rot.fd, &st) < 0)
+		return;
+	c.file.size = (uint64_t)st.st_size;
+	c.ncpus = loop_ncpus(r->loop);
+	c.cpus = calloc((size_t)c.ncpus + 1, sizeof(*c.cpus));
+	if (!c.cpus || checkpoint_kept(&r->rot, &c))
+		goto out;
+	for (int i = 0; i < c.ncpus; i++)
+		loop_position(r->loop, i, &c.cpus[i].offset, &c.cpus[i].handled);
+	text = checkpoint_format(&c, &len);
+	if (!text || (r->last_ckpt && !strcmp(text, r->last_ckpt))) {
+		free(text);
+		goto out;
+	}
+	if (state_write_file(r->instance, "checkpoint", text, len)) {
+		free(text);
+		goto out;
+	}
+	/* the files the journal lists are all in the checkpoint now */
+	if (r->journal_fd >= 0 && ftruncate(r->journal_fd, 0) < 0)
+		fprintf(r->o->log, "%s: cannot empty the journal: %s\n", r->o->prog,
+			strerror(errno));
+	free(r->last_ckpt);
+	r->last_ckpt = text;
+out:
+	free(c.cpus);
+	free(c.kept);	/* the names are the rotation's */
+}
+
+/* snapshot() in a handler: written after the round, not in the handler */
+static void hook_snapshot(void *arg)
+{
+	struct run *r = arg;
+
+	r->snapshot_pending = true;
+}
+
+/* next to the log files, or in the current folder */
+static void take_snapshot(struct run *r)
+{
+	char dir[PATH_MAX] = ".", name[PATH_MAX], *slash;
+	int err;
+
+	r->snapshot_pending = false;
+	if (!r->instance || !r->spill)
+		return;
+	if (r->have_rot && r->rot.name[0]) {
+		snprintf(dir, sizeof(dir), "%s", r->rot.name);
+		slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(dir, sizeof(dir), ".");
+	}
+	err = session_snapshot(r->instance, NULL, dir, name, sizeof(name));
+	if (err)
+		fprintf(r->o->log, "%s: cannot write a snapshot of '%s': %s\n", r->o->prog,
+			r->p->plan->session, strerror(-err));
+	else
+		fprintf(r->o->log, "%s: snapshot of '%s' in %s\n", r->o->prog,
+			r->p->plan->session, name);
+}
+
+static void hook_checkpoint(void *arg)
+{
+	struct run *r = arg;
+
+	if (r->snapshot_pending)
+		take_snapshot(r);
+
+	/* text and JSON writers; a raw one starts its file again */
+	if (!r->writer || !r->have_rot || r->td || r->rot.fd < 0 || r->rot.special)
+		return;
+	if (output_flush(&r->out) || r->out.buf.len || output_blocked(&r->out))
+		return;
+	save_checkpoint(r);
+}
+
+static int load_checkpoint(struct run *r, struct diag *d)
+{
+	char *text = NULL;
+	int err = state_read_file(r->instance, "checkpoint", &text, NULL);
+
+	if (err == -ENOENT)
+		return 0;	/* it died before its first one: a fresh start */
+	if (!err)
+		err = checkpoint_parse(text, &r->ckpt);
+	free(text);
+	if (!err && r->ckpt.ncpus != tfb_ncpus())
+		err = -EINVAL;
+	if (err) {
+		diag_error(d, SRC_NO_RANGE, "the checkpoint of '%s' is damaged: %s", r->instance,
+			   strerror(-err));
+		return err;
+	}
+	r->have_ckpt = true;
+	return 0;
+}
+
+/* a file the dead writer opened after its checkpoint holds only output
+ * that is written again now: removed, or cut back to what it had */
+static void undo_file(void *arg, unsigned long fnum, uint64_t size, const char *name)
+{
+	struct run *r = arg;
+	struct stat st;
+	int fd;
+
+	if (fnum <= r->ckpt.file.fnum || lstat(name, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	if (!size) {
+		unlink(name);
+		return;
+	}
+	fd = open(name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		if (ftruncate(fd, (off_t)size) < 0)
+			fprintf(r->o->log, "%s: cannot cut '%s' back: %s\n", r->o->prog, name,
+				strerror(errno));
+		close(fd);
+	}
+}
+
+/* a successor's files: the journal undone, the checkpoint's file reopened */
+static int resume_files(struct run *r, struct diag *d)
+{
+	char *journal = NULL;
+	int err = load_checkpoint(r, d);
+
+	if (err || !r->have_ckpt)
+		return err ? err : rotate_start(&r->rot, time(NULL));
+	if (!state_read_file(r->instance, "journal", &journal, NULL))
+		checkpoint_journal_parse(journal, undo_file, r);
+	free(journal);
+	for (size_t i = 0; i < r->ckpt.nkept; i++)
+		rotate_keep(&r->rot, r->ckpt.kept[i].fnum, r->ckpt.kept[i].name);
+	return rotate_resume(&r->rot, r->ckpt.file.fnum, r->ckpt.file.name, r->ckpt.file.size);
+}
+
+/* the successor reads on from the checkpoint's positions */
+static void resume_positions(struct run *r)
+{
+	if (!r->have_ckpt || !r->loop)
+		return;
+	for (int i = 0; i < r->ckpt.ncpus && i < loop_ncpus(r->loop); i++)
+		loop_seek(r->loop, i, r->ckpt.cpus[i].offset, r->ckpt.cpus[i].handled);
+	/* a file that had passed SIZE was about to be switched */
+	if (rotate_due(&r->rot, 0))
+		r->out.switch_due = true;
+}
+
 /* -o: the first file is opened before anything is traced */
 static int setup_files(struct run *r, struct diag *d)
 {
@@ -425,7 +857,14 @@ static int setup_files(struct run *r, struct diag *d)
 	if (err)
 		return err;
 	r->have_rot = true;
-	err = rotate_start(&r->rot, time(NULL));
+	if (r->resume && !o->raw)
+		err = resume_files(r, d);
+	if (!err && r->writer && !o->raw)
+		err = open_journal(r);
+	if (!err && !(r->resume && !o->raw))
+		err = rotate_start(&r->rot, time(NULL));
+	if (err == -EINVAL && d->errors)
+		return err;
 	if (err) {
 		diag_error(d, SRC_NO_RANGE, "cannot open '%s': %s", r->rot.err_name,
 			   file_error(err));
@@ -480,6 +919,14 @@ static int setup_spill(struct run *r, struct diag *d)
 	return err;
 }
 
+static bool has_snapshot_trigger(const struct plan *p)
+{
+	for (size_t i = 0; i < p->ndefs; i++)
+		if (p->defs[i].trigger && !strncmp(p->defs[i].trigger, "snapshot", 8))
+			return true;
+	return false;
+}
+
 static int setup_loop(struct run *r)
 {
 	const struct plan *plan = r->p->plan;
@@ -491,9 +938,10 @@ static int setup_loop(struct run *r)
 		.raw = r->td,
 		.spill = r->spill,
 		.overwrite = plan->instance.overwrite,
+		.snapshot_raw = has_snapshot_trigger(plan),
 		.perf = r->perf,
 		.hooks = { .arg = r, .paused = hook_paused, .signal = hook_signal,
-			   .tick = hook_tick },
+			   .tick = hook_tick, .checkpoint = hook_checkpoint },
 	};
 
 	if (r->instance) {
@@ -513,6 +961,7 @@ static int setup_runtime(struct run *r, struct diag *d)
 	err = rt_create(r->p, &r->out, &r->rt);
 	if (err)
 		return err;
+	rt_set_snapshot(r->rt, hook_snapshot, r);
 	if (r->tep && rt_bind_events(r->rt, r->tep, d))
 		return -EINVAL;
 	for (size_t i = 0; r->tfb && i < plan->ndefs; i++)
@@ -532,7 +981,33 @@ static int setup_runtime(struct run *r, struct diag *d)
 			return (int)r->child;
 		rt_set_target(r->rt, r->child);
 	}
-	return setup_loop(r);
+	err = setup_loop(r);
+	if (!err && r->resume)
+		resume_positions(r);
+	return err;
+}
+
+static bool find_snapshot(struct ast *n, void *arg)
+{
+	const struct builtin *b;
+
+	if (n->kind != AST_CALL || !(n->flags & AST_BUILTIN))
+		return true;
+	b = n->bind;
+	if (b->id == BI_SNAPSHOT)
+		*(bool *)arg = true;
+	return true;
+}
+
+static bool uses_snapshot(const struct program *p)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < p->nhandlers; i++)
+		ast_walk(p->handlers[i].probe, find_snapshot, &found);
+	for (size_t i = 0; i < p->nfunctions; i++)
+		ast_walk(p->functions[i]->body, find_snapshot, &found);
+	return found;
 }
 
 static int setup(struct run *r, struct diag *d)
@@ -545,6 +1020,12 @@ static int setup(struct run *r, struct diag *d)
 	err = setup_files(r, d);
 	if (!err && r->instance)
 		err = setup_kernel(r, d);
+	/* snapshot() needs the events already read: they go through a spill */
+	if (!err && r->instance && !r->o->raw && uses_snapshot(r->p)) {
+		err = save_formats(r->p->plan);
+		if (!err)
+			err = setup_spill(r, d);
+	}
 	if (!err && r->o->raw)
 		err = setup_raw(r, d);
 	return err ? err : setup_runtime(r, d);
@@ -584,6 +1065,12 @@ static void teardown(struct run *r, bool destroy)
 		state_remove_reader(r->instance, getpid());
 	if (r->claimed && destroy)
 		state_release(r->instance);
+	while (r->guests) {
+		struct guest *g = r->guests;
+
+		r->guests = g->next;
+		guest_free(r, g);
+	}
 	rt_free(r->rt);
 	if (r->tep)
 		tep_free(r->tep);
@@ -602,15 +1089,41 @@ static void teardown(struct run *r, bool destroy)
 		close(r->sigfd);
 		restore_signals(r);
 	}
+	if (r->journal_fd >= 0)
+		close(r->journal_fd);
+	r->journal_fd = -1;
+	free(r->last_ckpt);
+	r->last_ckpt = NULL;
+	checkpoint_release(&r->ckpt);
 }
 
 /* --- running -------------------------------------------------------------------- */
+
+/* a successor's begin probes set their globals up again; what they
+ * print is in the log already */
+static void run_begin_quietly(struct run *r)
+{
+	struct output quiet;
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	output_init(&quiet, fd);
+	quiet.format = r->out.format;
+	rt_set_output(r->rt, &quiet);
+	rt_run_begin(r->rt);
+	output_release(&quiet);
+	rt_set_output(r->rt, &r->out);
+	if (fd >= 0)
+		close(fd);
+}
 
 static void start(struct run *r)
 {
 	char go = 1;
 
-	rt_run_begin(r->rt);
+	if (r->resume)
+		run_begin_quietly(r);
+	else
+		rt_run_begin(r->rt);
 	perf_source_enable(r->perf, true);
 	/* a flight recorder records already; only its writer's start (the
 	 * first reader) turns tracing on */
@@ -635,6 +1148,10 @@ static void finish(struct run *r, enum loop_stop why, bool tracing_off)
 	if (r->td && tracedat_close(r->td))
 		report_files(r);
 	rt_run_end(r->rt);
+	/* guests still in a host that stops end with it */
+	for (struct guest *g = r->guests; g; g = g->next)
+		if (g->rt)
+			rt_run_end(g->rt);
 	if (r->tfb)
 		loop_report_loss(r->loop);
 	if (perf_source_lost(r->perf))
@@ -681,7 +1198,7 @@ static void print_setup_warnings(const struct session_opts *o, struct diag *d)
 int session_run(const struct program *p, const struct session_opts *o,
 		struct diag *d)
 {
-	struct run r = { .p = p, .o = o, .sigfd = -1, .go_fd = -1 };
+	struct run r = { .p = p, .o = o, .sigfd = -1, .go_fd = -1, .journal_fd = -1 };
 	enum loop_stop why;
 	int status = 0;
 
@@ -702,6 +1219,7 @@ int session_run(const struct program *p, const struct session_opts *o,
 
 /* the background process that writes a flight recorder's -o files */
 static int writer_main(struct run *r, int ready_fd, struct diag *d);
+static int write_here(struct run *r, struct diag *d);
 
 static pid_t start_writer(struct run *r, struct diag *d, int *status)
 {
@@ -750,7 +1268,7 @@ static void save_crash_meta(struct run *r)
 int session_flight(const struct program *p, const struct session_opts *o,
 		   struct diag *d, pid_t *writer)
 {
-	struct run r = { .p = p, .o = o, .sigfd = -1, .go_fd = -1 };
+	struct run r = { .p = p, .o = o, .sigfd = -1, .go_fd = -1, .journal_fd = -1 };
 	int err, status = 0;
 
 	*writer = 0;
@@ -759,7 +1277,7 @@ int session_flight(const struct program *p, const struct session_opts *o,
 	output_init(&r.out, o->out_fd);
 	err = setup_kernel(&r, d);
 	if (!err)
-		err = save_session(p);
+		err = save_session(p, o);
 	if (!err)
 		save_crash_meta(&r);
 	if (err) {
@@ -769,6 +1287,8 @@ int session_flight(const struct program *p, const struct session_opts *o,
 		return abandon(&r);
 	}
 	print_setup_warnings(o, d);
+	if (o->files && o->foreground)
+		return write_here(&r, d);
 	if (o->files) {
 		*writer = start_writer(&r, d, &status);
 		if (*writer <= 0) {
@@ -815,6 +1335,14 @@ static int follow(struct run *r)
 	bool stop;
 
 	start(r);
+	/* the begin probes' output is in: where a successor starts */
+	hook_checkpoint(r);
+	/* a shared buffer's guests: their handlers run here too */
+	if (r->shared_host)
+		scan_guests(r);
+	/* a supervisor hears that the session records now */
+	if (r->o->ready)
+		r->o->ready(r->o->ready_arg, getpid());
 	why = rt_should_stop(r->rt) ? LOOP_STOP_EXIT : loop_run(r->loop);
 	/* Ctrl-\ leaves the session as it is; a stop made elsewhere ends
 	 * this reader (end probes run); Ctrl-C, exit() and a signal to the
@@ -848,6 +1376,7 @@ static int attach_setup(struct run *r, struct diag *d)
 	signal(SIGPIPE, SIG_IGN);
 	r->instance = r->p->plan->instance.name;
 	r->flight = true;
+	r->shared_host = state_has_file(r->instance, "shared");
 	err = setup_files(r, d);
 	if (!err) {
 		err = tfb_session_open(r->p->plan, &r->tfb);
@@ -868,13 +1397,12 @@ static int attach_setup(struct run *r, struct diag *d)
 	return err ? err : setup_runtime(r, d);
 }
 
-static int writer_main(struct run *r, int ready_fd, struct diag *d)
+/* the writer makes its own handles: a forked one's are its parent's */
+static int become_writer(struct run *r, struct diag *d)
 {
-	char ok = 1, log_path[PATH_MAX];
 	int err;
 
 	r->writer = true;
-	/* the parent's handles are its own; this process makes new ones */
 	tfb_session_free(r->tfb);
 	r->tfb = NULL;
 	if (r->tep)
@@ -884,9 +1412,14 @@ static int writer_main(struct run *r, int ready_fd, struct diag *d)
 	err = state_claim(r->instance, r->p->plan->group, true);
 	if (!err)
 		err = state_set_writer(r->instance, getpid());
-	if (!err)
-		err = attach_setup(r, d);
-	if (err) {
+	return err ? err : attach_setup(r, d);
+}
+
+static int writer_main(struct run *r, int ready_fd, struct diag *d)
+{
+	char ok = 1, log_path[PATH_MAX];
+
+	if (become_writer(r, d)) {
 		diag_print(d, stderr, r->o->prog, diag_want_color(stderr));
 		return 3;
 	}
@@ -902,10 +1435,55 @@ static int writer_main(struct run *r, int ready_fd, struct diag *d)
 	return follow(r);
 }
 
+/* --foreground: this process is the writer (a supervisor's child) */
+static int write_here(struct run *r, struct diag *d)
+{
+	if (become_writer(r, d)) {
+		teardown(r, false);
+		tfb_remove_leftovers(r->instance, r->p->plan->group);
+		state_release(r->instance);
+		return 3;
+	}
+	print_setup_warnings(r->o, d);
+	return follow(r);
+}
+
+int session_resume(const struct program *p, const struct session_opts *o,
+		   struct diag *d)
+{
+	struct run r = { .p = p, .o = o, .sigfd = -1, .go_fd = -1, .journal_fd = -1 };
+	pid_t other;
+	int err;
+
+	r.instance = p->plan->instance.name;
+	r.resume = true;
+	r.writer = true;
+	other = state_writer(r.instance);
+	if (other > 0) {
+		diag_error(d, SRC_NO_RANGE, "session '%s' has a writer already (process %d)",
+			   p->plan->session, (int)other);
+		return 3;
+	}
+	err = state_claim(r.instance, p->plan->group, true);
+	if (!err)
+		err = state_set_writer(r.instance, getpid());
+	if (!err)
+		err = attach_setup(&r, d);
+	if (err) {
+		if (!d->errors)
+			diag_error(d, SRC_NO_RANGE, "cannot resume '%s': %s", p->plan->session,
+				   strerror(-err));
+		teardown(&r, false);
+		return 3;
+	}
+	print_setup_warnings(o, d);
+	return follow(&r);
+}
+
 int session_attach(const struct program *p, const struct session_opts *o,
 		   struct diag *d)
 {
-	struct run r = { .p = p, .o = o, .sigfd = -1, .go_fd = -1 };
+	struct run r = { .p = p, .o = o, .sigfd = -1, .go_fd = -1, .journal_fd = -1 };
 
 	if (attach_setup(&r, d)) {
 		teardown(&r, false);

@@ -35,6 +35,15 @@ struct session_opts {
 	size_t ndefines;
 	bool verbose;
 	FILE *log;	/* messages (stderr) */
+	/* -F -o --foreground: this process writes the files (tapd's child)
+	 * instead of a background one; @ready is called once it is set up */
+	bool foreground;
+	void (*ready)(void *arg, pid_t writer);
+	void *ready_arg;
+	/* the plan file the program was rebuilt from (tapc --plan), kept
+	 * with a flight recorder so that attach and resume rebuild it the
+	 * same way, with no target needed; NULL for a script */
+	const char *plan_file;
 };
 
 /*
@@ -56,6 +65,19 @@ int session_flight(const struct program *p, const struct session_opts *o,
 		   struct diag *d, pid_t *writer);
 
 /*
+ * tapc --resume: becomes the writer of a flight recorder whose writer
+ * died (@p compiled again from its state, @o its options), in this
+ * process. It carries on from the dead writer's checkpoint: the current
+ * file is cut back to what the checkpoint covers, files opened after it
+ * are removed, and the events after it are handled again from the
+ * spill, so every record is in the files once, and numbering goes on.
+ * Begin probes run again for their globals, their output discarded.
+ * Returns an exit status as session_run() does.
+ */
+int session_resume(const struct program *p, const struct session_opts *o,
+		   struct diag *d);
+
+/*
  * tapc -A: runs @p (compiled again from the flight recorder's state) on
  * what the session has buffered, then on new events. SIGQUIT detaches
  * and leaves the session recording; SIGINT/SIGTERM (or exit()) stop it
@@ -70,17 +92,31 @@ int session_attach(const struct program *p, const struct session_opts *o,
  */
 const char **session_events(const struct plan *p);
 
+/*
+ * Writes what flight recorder @instance holds (the kernel's snapshot
+ * buffer, its spill, the kernel's buffer; snapshot.c) into a new
+ * trace.dat file: @file, or a timestamped name in @dir (NULL: the current
+ * folder), "SESSION-snapshot-YYYYmmdd-HHMMSS.dat". It records on, and its
+ * writer handles those events as ever. The file's name goes to
+ * @written. 0 or -errno.
+ */
+int session_snapshot(const char *instance, const char *file, const char *dir,
+		     char *written, size_t n);
+
 /* --- commands on running sessions (control.c) ----------------------------- */
 
 /*
- * Finds the session called @name ("x" or its instance "tap_x") and puts
- * its instance name into @instance. 0, or -ENOENT.
+ * Finds the session called @name ("x" or its instance "tap_x"; a shared
+ * buffer's host by its session name, a guest by its name) and puts its
+ * state key (its instance, or a guest's HOST/guests/NAME) into
+ * @instance. 0, or -ENOENT.
  */
 int session_find(const char *name, char *instance, size_t n);
 
 /*
  * Compiles a flight recorder's script again, with the options it was
- * started with, for this machine. The plan must come out the same as the
+ * started with, for this machine (from its plan file, if it was started
+ * from one). The plan must come out the same as the
  * one stored (else -ESTALE: a binary or the kernel changed). Problems go
  * to @d (which must be set up on a src the caller frees: *@src). Fills
  * @ss, *@src, *@target and *@prog, which the caller frees. 0 or -errno.
@@ -92,9 +128,14 @@ int session_recompile(const char *instance, struct state_session *ss,
 /*
  * Stops a session cleanly: a flight recorder's readers and writer finish
  * (end probes) and its instance, events and state go; a running tapc is
- * sent SIGTERM. Messages go to @log. 0, -ENOENT, or -errno.
+ * sent SIGTERM; a shared buffer's guest leaves it (shared.h). A host with
+ * guests is not stopped (-EBUSY, said on @log). Messages go to @log. 0,
+ * -ENOENT, -EBUSY or -errno.
  */
 int session_stop(const char *instance, FILE *log, const char *prog);
+
+/* Makes every guest of shared buffer host @instance leave. 0 or -errno. */
+int session_stop_guests(const char *instance, FILE *log, const char *prog);
 
 /*
  * Asks the process writing a session's log files to switch to the next

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,6 +34,10 @@ struct spill_header {
 struct spill_cpu {
 	int fd;
 	uint64_t cursor;	/* this reader's logical offset */
+	/* the ring mapped twice in a row, so a page at any offset is
+	 * contiguous: the kernel's read() lands in the file's page cache
+	 * directly (made on the first pull) */
+	unsigned char *map;
 };
 
 struct spill {
@@ -81,6 +86,9 @@ static int open_cpu(struct spill *s, const char *dir, int cpu)
 	}
 	if (!err && (h.page_size != (uint32_t)s->page_size || h.capacity != s->capacity))
 		err = -EINVAL;
+	/* the whole ring exists, so its mapping never faults past the end */
+	if (!err && ftruncate(fd, (off_t)(SPILL_DATA + s->capacity)) < 0)
+		err = -errno;
 	if (err) {
 		close(fd);
 		return err;
@@ -101,6 +109,9 @@ int spill_open(const char *dir, int ncpus, size_t capacity, int page_size,
 	if (!s)
 		return -ENOMEM;
 	s->ncpus = ncpus;
+	/* whole system pages, for the mapping (every reader rounds alike) */
+	capacity += (size_t)sysconf(_SC_PAGESIZE) - 1;
+	capacity -= capacity % (size_t)sysconf(_SC_PAGESIZE);
 	s->capacity = capacity;
 	s->page_size = page_size;
 	s->long_size = long_size;
@@ -141,9 +152,12 @@ void spill_free(struct spill *s)
 {
 	if (!s)
 		return;
-	for (int i = 0; s->cpus && i < s->ncpus; i++)
+	for (int i = 0; s->cpus && i < s->ncpus; i++) {
+		if (s->cpus[i].map)
+			munmap(s->cpus[i].map, 2 * s->capacity);
 		if (s->cpus[i].fd >= 0)
 			close(s->cpus[i].fd);
+	}
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
 	free(s->cpus);
@@ -206,30 +220,125 @@ static uint32_t used_bytes(const struct spill *s, const unsigned char *page)
 	return used > (size_t)s->page_size ? (uint32_t)s->page_size : (uint32_t)used;
 }
 
-/* appends one page, dropping the oldest ones to make room */
-static int append(struct spill *s, int fd, struct spill_header *h,
-		  const unsigned char *page)
+/*
+ * Moving a page from the kernel into the spill must survive the mover's
+ * death at any instant: the kernel's read consumes, so a page held only
+ * in a process's memory would be lost with it. The page is therefore
+ * read straight into the ring's shared mapping, and each record's word
+ * carries its sequence number (pages + 1):
+ *
+ *   1. room for a whole page is made at the tail; the header is written
+ *      first if records were dropped, before their bytes are reused;
+ *   2. the word at head becomes { 0, seq } and the page header is zeroed;
+ *   3. read() puts the page at head + 8 (a completed system call, even
+ *      for a process being killed);
+ *   4. the word becomes { len, seq }, then the header moves head on.
+ *
+ * recover() finishes what a dead mover left between 3 and 4: a word with
+ * the expected seq and either a length or a page header that is no
+ * longer zero. Older records at that place carry older numbers.
+ */
+static uint32_t next_seq(const struct spill_header *h)
 {
-	uint32_t len = used_bytes(s, page);
-	uint64_t need = record_size(len);
-	uint32_t word[2] = { len, 0 };
-	int err;
+	return (uint32_t)(h->pages + 1);
+}
+
+static int map_cpu(struct spill *s, struct spill_cpu *c)
+{
+	unsigned char *base;
+
+	if (c->map)
+		return 0;
+	base = mmap(NULL, 2 * s->capacity, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return -errno;
+	for (int i = 0; i < 2; i++) {
+		void *p = mmap(base + (size_t)i * s->capacity, s->capacity,
+			       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, c->fd,
+			       SPILL_DATA);
+
+		if (p == MAP_FAILED) {
+			int err = -errno;
+
+			munmap(base, 2 * s->capacity);
+			return err;
+		}
+	}
+	c->map = base;
+	return 0;
+}
+
+static bool page_started(const struct spill *s, const unsigned char *page)
+{
+	static const unsigned char zero[16];
+
+	return memcmp(page, zero, 8 + (size_t)s->long_size) != 0;
+}
+
+/* a page the previous mover read but did not count: counted now */
+static int recover(struct spill *s, struct spill_cpu *c, struct spill_header *h)
+{
+	unsigned char *at = c->map + h->head % s->capacity;
+	uint32_t word[2], len;
+
+	if (h->head + record_size((uint32_t)s->page_size) - h->tail > h->capacity)
+		return 0;	/* no room was made: nothing can be pending */
+	memcpy(word, at, 8);
+	if (word[1] != next_seq(h))
+		return 0;
+	len = word[0] ? word[0] : (page_started(s, at + 8) ? used_bytes(s, at + 8) : 0);
+	if (!len || len > (uint32_t)s->page_size)
+		return 0;
+	word[0] = len;
+	memcpy(at, word, 8);
+	h->head += record_size(len);
+	h->pages++;
+	return write_header(c->fd, h);
+}
+
+/* makes room for a whole page at head, dropping the oldest records */
+static int make_room(struct spill *s, struct spill_cpu *c, struct spill_header *h)
+{
+	uint64_t need = record_size((uint32_t)s->page_size);
+	bool dropped = false;
 
 	while (h->head + need - h->tail > h->capacity) {
-		err = ring_io(s, fd, h->tail, word, 4, false);
-		if (err)
-			return err;
+		uint32_t word[2];
+
+		memcpy(word, c->map + h->tail % s->capacity, 8);
+		if (!word[0] || word[0] > (uint32_t)s->page_size)
+			return -EINVAL;	/* a damaged ring */
 		h->tail += record_size(word[0]);
-		word[0] = len;
+		dropped = true;
 	}
-	err = ring_io(s, fd, h->head, word, 8, true);
-	if (!err)
-		err = ring_io(s, fd, h->head + 8, (void *)page, len, true);
+	return dropped ? write_header(c->fd, h) : 0;
+}
+
+/* moves one page from the kernel; 1, 0 when there is none, or -errno */
+static int pull_one(struct spill *s, struct spill_cpu *c, struct spill_header *h,
+		    int fd)
+{
+	unsigned char *at;
+	uint32_t word[2] = { 0, next_seq(h) };
+	ssize_t r;
+	int err = make_room(s, c, h);
+
 	if (err)
 		return err;
-	h->head += need;
+	at = c->map + h->head % s->capacity;
+	memcpy(at, word, 8);
+	memset(at + 8, 0, 8 + (size_t)s->long_size);
+	r = read(fd, at + 8, (size_t)s->page_size);
+	if (r <= 0)
+		return 0;
+	if (r < s->page_size)
+		memset(at + 8 + r, 0, (size_t)(s->page_size - r));
+	word[0] = used_bytes(s, at + 8);
+	memcpy(at, word, 8);
+	h->head += record_size(word[0]);
 	h->pages++;
-	return 0;
+	err = write_header(c->fd, h);
+	return err ? err : 1;
 }
 
 int spill_pull(struct spill *s, int cpu, int fd, int max)
@@ -240,21 +349,31 @@ int spill_pull(struct spill *s, int cpu, int fd, int max)
 
 	if (fd < 0)
 		return 0;
-	err = read_header(c->fd, &h);
+	err = map_cpu(s, c);
+	if (!err)
+		err = read_header(c->fd, &h);
+	if (!err)
+		err = recover(s, c, &h);
 	while (!err && n < max) {
-		ssize_t r = read(fd, s->page, (size_t)s->page_size);
+		int r = pull_one(s, c, &h, fd);
 
-		if (r <= 0)
+		if (r <= 0) {
+			err = r;
 			break;
-		if (r < s->page_size)
-			memset(s->page + r, 0, (size_t)(s->page_size - r));
-		err = append(s, c->fd, &h, s->page);
+		}
 		n++;
 	}
-	/* the header says what was appended, even after an error */
-	if (n && write_header(c->fd, &h) && !err)
-		err = -errno;
 	return err ? err : n;
+}
+
+uint64_t spill_tell(const struct spill *s, int cpu)
+{
+	return s->cpus[cpu].cursor;
+}
+
+void spill_seek(struct spill *s, int cpu, uint64_t offset)
+{
+	s->cpus[cpu].cursor = offset;
 }
 
 int spill_read(struct spill *s, int cpu, void *page, uint64_t *skipped)

@@ -14,7 +14,9 @@
  * most the per-CPU buffer size, so the spill keeps as much history as
  * the kernel would: the newest pages, whole, each stored only as long as
  * its events (a page read before it filled up takes little room). A
- * lock file (flock) makes moving and reading atomic among processes.
+ * lock file (flock) makes moving and reading atomic among processes,
+ * and a page moves from the kernel straight into the file's pages, so a
+ * process killed while moving loses nothing (spill.c says how).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -48,5 +50,13 @@ int spill_pull(struct spill *s, int cpu, int fd, int max);
  * got to them are added to *@skipped.
  */
 int spill_read(struct spill *s, int cpu, void *page, uint64_t *skipped);
+
+/*
+ * This reader's position in @cpu's spill: the logical offset of the next
+ * page spill_read() gives. A writer that resumes after a crash (tapd)
+ * seeks back to where its predecessor's output ended.
+ */
+uint64_t spill_tell(const struct spill *s, int cpu);
+void spill_seek(struct spill *s, int cpu, uint64_t offset);
 
 #endif

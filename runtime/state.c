@@ -45,6 +45,8 @@ static int mkdir_p(const char *path)
 	return 0;
 }
 
+/* field 22 of /proc/PID/stat; 0 for a process that is gone or a zombie
+ * (killed, not yet reaped: it writes nothing any more) */
 unsigned long long state_proc_start(pid_t pid)
 {
 	char path[64], buf[1024], *p;
@@ -62,7 +64,7 @@ unsigned long long state_proc_start(pid_t pid)
 	fclose(f);
 	/* field 22, counted after the ")" that ends the comm */
 	p = strrchr(buf, ')');
-	if (!p)
+	if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
 		return 0;
 	p += 2;
 	for (int field = 3; field < 22 && p; field++) {

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 	done
 	printf '\nlive_tests ='
 	for f in tests/live/*.sh; do
-		case $f in */lib.sh) continue ;; esac
+		case $f in */lib.sh | */lib-*.sh) continue ;; esac
 		printf ' \\\n\t%s' "$f"
 	done
 	printf '\n'

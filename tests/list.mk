@@ -44,6 +44,8 @@ golden_tests = \
 	tests/compile/sdt-no-semaphore.tap \
 	tests/compile/sdt-provider.tap \
 	tests/compile/sdt-semaphore.tap \
+	tests/compile/snapshot-trigger.tap \
+	tests/compile/snapshot-user.tap \
 	tests/compile/syscall-args.tap \
 	tests/compile/syscall-return.tap \
 	tests/compile/syscall-user-string.tap \
@@ -203,6 +205,15 @@ live_tests = \
 	tests/live/sigkill.sh \
 	tests/live/signals.sh \
 	tests/live/syscalls.sh \
+	tests/live/tapd-backup.sh \
+	tests/live/tapd-bootbuf.sh \
+	tests/live/tapd-control.sh \
+	tests/live/tapd-plan.sh \
+	tests/live/tapd-service.sh \
+	tests/live/tapd-shared.sh \
+	tests/live/tapd-snapshot.sh \
+	tests/live/tapd-systemd.sh \
+	tests/live/tapd-sysv.sh \
 	tests/live/taskinfo.sh \
 	tests/live/timers.sh \
 	tests/live/tracepoint.sh \

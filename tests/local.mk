@@ -10,7 +10,8 @@ AM_TESTS_ENVIRONMENT = \
 include tests/list.mk
 
 EXTRA_DIST += tests/run-golden.sh tests/gen-test-list.sh tests/list.mk \
-	tests/list-current.sh tests/live/lib.sh tests/target tests/target-minimal \
+	tests/list-current.sh tests/live/lib.sh tests/live/lib-tapd.sh tests/target \
+	tests/target-minimal \
 	$(golden_tests) $(live_tests) \
 	$(golden_tests:.tap=.expect)
 
@@ -18,7 +19,7 @@ TESTS += tests/list-current.sh $(golden_tests) $(unit_tests) $(live_tests)
 
 # tests/vm/: tests that boot Debian's kernel under QEMU (doc/vm-tests.md);
 # each skips (77) with the reason when QEMU or the kernel cannot be had
-vm_tests = tests/vm/kprobe.sh tests/vm/crash.sh
+vm_tests = tests/vm/kprobe.sh tests/vm/crash.sh tests/vm/snapshot.sh
 check_PROGRAMS += tests/vm/btf-extract
 tests_vm_btf_extract_SOURCES = tests/vm/btf-extract.c
 tests_vm_btf_extract_CPPFLAGS = $(AM_CPPFLAGS) $(LIBBPF_CFLAGS)

@@ -16,8 +16,11 @@
 #include <wordexp.h>
 
 #include "compiler.h"
+#include "crashmeta.h"
+#include "planfile.h"
 #include "rotate.h"
 #include "session.h"
+#include "shared.h"
 #include "state.h"
 #include "target.h"
 #include "tfb.h"
@@ -48,6 +51,13 @@ struct options {
 	const char *attach;	/* -A NAME */
 	const char *stop;	/* --stop NAME */
 	const char *rotate;	/* --rotate NAME */
+	const char *snapshot;	/* --snapshot NAME */
+	const char *resume;	/* --resume NAME */
+	bool foreground;	/* -F -o --foreground */
+	const char *compile_to;	/* --compile-to FILE */
+	const char *plan_file;	/* --plan FILE */
+	bool force;	/* --stop --force: a shared buffer's guests leave first */
+	char *option_text;	/* the options, as words, for a plan file */
 	enum output_format format;	/* --format */
 	bool raw;	/* --raw */
 	const char *target_dir;	/* --target */
@@ -94,6 +104,23 @@ static void usage(FILE *out)
 		"      --stop NAME    stop session NAME (end probes run, it is removed)\n"
 		"      --rotate NAME  make session NAME switch log files now; prints\n"
 		"                 the name of the file it closed\n"
+		"      --snapshot NAME  write what session NAME holds to a trace.dat file\n"
+		"                 (-o FILE, or a timestamped name next to its log\n"
+		"                 files); it records on\n"
+		"      --foreground  with -F -o: write the files in this process, not a\n"
+		"                 background one (for a supervisor such as tapd)\n"
+		"      --resume NAME  become the writer of flight recorder NAME whose\n"
+		"                 writer died, carrying on from its checkpoint\n"
+		"      --shared-host NAME   -DRELAYHOST=NAME: a flight recorder whose\n"
+		"                 instance tap_NAME other scripts may join\n"
+		"      --shared-guest NAME  -DRELAYGUEST=NAME: join shared buffer NAME\n"
+		"                 (its handlers run in the host's readers) and return\n"
+		"      --force    with --stop: a shared buffer's guests leave first\n"
+		"      --compile-to FILE  compile, and write a plan file that runs\n"
+		"                 later without compiling (tapd's plan cache)\n"
+		"      --plan FILE  run a plan file instead of a script: no BTF, DWARF\n"
+		"                 or symbols needed; the kernel must be the one it was\n"
+		"                 compiled for\n"
 		"      --target DIR  compile for a saved target directory (with -p)\n"
 		"      --cleanup  remove what tapc runs killed with SIGKILL left behind\n"
 		"  -h, --help     show this help\n"
@@ -116,6 +143,19 @@ static int parse_define(struct options *o, char *arg)
 		*eq = '\0';
 	o->defines[o->ndefines].name = arg;
 	o->defines[o->ndefines].value = eq ? eq + 1 : "1";
+	o->ndefines++;
+	return 0;
+}
+
+/* --shared-host/--shared-guest NAME: stap's -DRELAYHOST/-DRELAYGUEST */
+static int shared_option(struct options *o, const char *define, const char *name)
+{
+	if (o->ndefines == MAX_DEFINES) {
+		fprintf(stderr, "tapc: too many -D options\n");
+		return -1;
+	}
+	o->defines[o->ndefines].name = define;
+	o->defines[o->ndefines].value = name;
 	o->ndefines++;
 	return 0;
 }
@@ -167,6 +207,36 @@ static int check_files(struct options *o)
 		fprintf(stderr, "tapc: -F starts a flight recorder and -A attaches to one: not both\n");
 		return -1;
 	}
+	if (o->foreground && (!o->flight || !o->output)) {
+		fprintf(stderr, "tapc: --foreground is for a flight recorder with log files (-F -o)\n");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The options as words (--compile-to FILE left out): kept in a plan file,
+ * so tapd can tell whether a cached plan was made with today's options.
+ */
+static int record_options(struct options *o, char **argv, int end)
+{
+	size_t len = 1;
+	char *p;
+
+	for (int i = 1; i < end; i++)
+		len += strlen(argv[i]) + 1;
+	p = o->option_text = calloc(1, len);
+	if (!p)
+		return -1;
+	for (int i = 1; i < end; i++) {
+		if (!strcmp(argv[i], "--compile-to")) {
+			i++;
+			continue;
+		}
+		if (!strncmp(argv[i], "--compile-to=", 13))
+			continue;
+		p += sprintf(p, "%s%s", p == o->option_text ? "" : " ", argv[i]);
+	}
 	return 0;
 }
 
@@ -181,6 +251,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "raw", no_argument, NULL, 'R' },
 		{ "stop", required_argument, NULL, 'K' },
 		{ "rotate", required_argument, NULL, 'U' },
+		{ "resume", required_argument, NULL, 'W' },
+		{ "snapshot", required_argument, NULL, 'N' },
+		{ "foreground", no_argument, NULL, 'G' },
+		{ "compile-to", required_argument, NULL, 'O' },
+		{ "plan", required_argument, NULL, 'P' },
+		{ "shared-host", required_argument, NULL, 'H' },
+		{ "shared-guest", required_argument, NULL, 'Q' },
+		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long n;
@@ -222,6 +300,17 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'R': o->raw = true; break;
 		case 'K': o->stop = optarg; break;
 		case 'U': o->rotate = optarg; break;
+		case 'W': o->resume = optarg; break;
+		case 'N': o->snapshot = optarg; break;
+		case 'G': o->foreground = true; break;
+		case 'O': o->compile_to = optarg; break;
+		case 'P': o->plan_file = optarg; break;
+		case 'H':
+		case 'Q':
+			if (shared_option(o, c == 'H' ? "RELAYHOST" : "RELAYGUEST", optarg))
+				return -1;
+			break;
+		case 'f': o->force = true; break;
 		case 'D':
 			if (parse_define(o, optarg))
 				return -1;
@@ -236,7 +325,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (check_files(o))
 		return -1;
-	if (!o->script_text && !o->cleanup && !o->attach && !o->stop && !o->rotate) {
+	if (o->plan_file && o->script_text) {
+		fprintf(stderr, "tapc: --plan runs a compiled plan: its script is in it\n");
+		return -1;
+	}
+	if (o->snapshot && o->size) {
+		fprintf(stderr, "tapc: --snapshot writes one file: -o FILE, no -S\n");
+		return -1;
+	}
+	if (!o->script_text && !o->cleanup && !o->attach && !o->stop && !o->rotate &&
+	    !o->resume && !o->plan_file && !o->snapshot) {
 		if (optind >= argc) {
 			fprintf(stderr, "tapc: no script given (a FILE or -e SCRIPT)\n");
 			return -1;
@@ -245,7 +343,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	o->args = argv + optind;
 	o->nargs = argc - optind;
-	return 0;
+	return record_options(o, argv, optind - (o->script_file ? 1 : 0));
 }
 
 static bool valid_name(const char *s)
@@ -349,6 +447,8 @@ static int print_parse(struct src_file *src)
 
 struct driver {
 	struct options o;
+	struct planfile pf;	/* --plan */
+	bool have_pf;
 	struct src_file *src;
 	struct target *target;
 	struct program *prog;
@@ -357,6 +457,99 @@ struct driver {
 	wordexp_t words;
 	bool have_words;
 };
+
+/* --plan FILE: the script comes out of the plan file */
+static int load_plan(struct driver *dr)
+{
+	char err[PATH_MAX + 128];
+	int rc = planfile_load(dr->o.plan_file, &dr->pf, err, sizeof(err));
+
+	if (rc) {
+		fprintf(stderr, "tapc: %s\n", err);
+		return rc;
+	}
+	dr->have_pf = true;
+	rc = src_file_from_string(dr->pf.script_name, dr->pf.source, dr->pf.source_len,
+				  &dr->src);
+	if (rc)
+		fprintf(stderr, "tapc: cannot load the script of '%s': %s\n", dr->o.plan_file,
+			strerror(-rc));
+	return rc;
+}
+
+/* -s and -D with --plan: they must be what the plan was compiled with */
+static int plan_options(struct driver *dr)
+{
+	const struct options *o = &dr->o;
+	bool same = o->ndefines == dr->pf.ndefines;
+
+	for (size_t i = 0; same && i < o->ndefines; i++)
+		same = !strcmp(o->defines[i].name, dr->pf.defines[i].name) &&
+		       !strcmp(o->defines[i].value, dr->pf.defines[i].value);
+	if (o->buffer_mb && o->buffer_mb * 1024 != dr->pf.buffer_kb) {
+		fprintf(stderr, "tapc: the plan file was compiled for -s %u, not -s %u\n",
+			dr->pf.buffer_kb / 1024, o->buffer_mb);
+		return -1;
+	}
+	if (o->ndefines && !same) {
+		fprintf(stderr, "tapc: the plan file was compiled with other -D settings\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* a plan file runs only on the kernel it was compiled for */
+static int plan_identity(struct driver *dr)
+{
+	char *build_id = dr->o.target_dir ? NULL : crashmeta_live_build_id();
+	char why[512];
+	int err = planfile_check_identity(&dr->pf, dr->target->release, build_id, why,
+					  sizeof(why));
+
+	if (err)
+		fprintf(stderr, "tapc: the plan file '%s' does not fit this kernel: %s; compile "
+			"the script again for it\n", dr->o.plan_file, why);
+	free(build_id);
+	return err;
+}
+
+/* --compile-to FILE: the plan file, written whole or not at all */
+static int write_plan(struct driver *dr)
+{
+	const struct options *o = &dr->o;
+	struct compile_opts co = {
+		.buffer_kb = o->buffer_mb * 1024,
+		.overwrite = o->flight,
+		.args = o->args,
+		.nargs = o->nargs,
+		.target_pid = o->target_pid,
+		.defines = o->defines,
+		.ndefines = o->ndefines,
+	};
+	char tmp[PATH_MAX], *build_id = o->target_dir ? NULL : crashmeta_live_build_id();
+	FILE *f;
+	int err;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp%d", o->compile_to, (int)getpid());
+	f = fopen(tmp, "we");
+	if (!f) {
+		fprintf(stderr, "tapc: cannot write '%s': %s\n", tmp, strerror(errno));
+		free(build_id);
+		return EXIT_KERNEL;
+	}
+	err = planfile_write(f, dr->prog, &co, o->option_text, build_id);
+	if (fclose(f) && !err)
+		err = -errno;
+	if (!err && rename(tmp, o->compile_to) < 0)
+		err = -errno;
+	free(build_id);
+	if (err) {
+		unlink(tmp);
+		fprintf(stderr, "tapc: cannot write '%s': %s\n", o->compile_to, strerror(-err));
+		return EXIT_KERNEL;
+	}
+	return EXIT_OK;
+}
 
 static int compile(struct driver *dr, struct diag *d)
 {
@@ -371,8 +564,13 @@ static int compile(struct driver *dr, struct diag *d)
 		.defines = o->defines,
 		.ndefines = o->ndefines,
 	};
+	bool guest;
 	int err;
 
+	co.instance = shared_name(o->defines, o->ndefines, dr->session, &guest);
+	/* a guest records into a flight recorder, as attach recompiles it */
+	if (co.instance && guest)
+		co.overwrite = true;
 	err = target_open(o->target_dir, &dr->target);
 	if (err) {
 		fprintf(stderr, "tapc: cannot read the target %s: %s\n",
@@ -381,6 +579,14 @@ static int compile(struct driver *dr, struct diag *d)
 	}
 	if (!o->target_dir && geteuid() == 0)
 		tfb_confirm_features(&dr->target->features, "tap_probe");
+	if (dr->have_pf) {
+		if (plan_options(dr))
+			return EXIT_USAGE;
+		err = plan_identity(dr);
+		if (err)
+			return EXIT_KERNEL;
+		planfile_compile_opts(&dr->pf, &co);
+	}
 	err = compile_program(dr->src, dr->target, &co, d, &dr->prog);
 	diag_print(d, stderr, "tapc", diag_want_color(stderr));
 	return err ? EXIT_SCRIPT : EXIT_OK;
@@ -464,6 +670,38 @@ static void session_options(const struct driver *dr, struct session_opts *so)
 			     without_handlers(dr->prog));
 	so->defines = o->defines;
 	so->ndefines = o->ndefines;
+	so->plan_file = o->plan_file;
+}
+
+static void say_recording(const struct plan *plan, const char *output, pid_t writer)
+{
+	printf("tapc: flight recorder '%s' is recording (instance %s, %u KB per CPU)\n",
+	       plan->session, plan->instance.name, plan->instance.buffer_kb);
+	printf("tapc: attach with 'tapc -A %s' (Ctrl-\\ detaches, Ctrl-C stops it); "
+	       "stop it with 'tapc --stop %s'\n", plan->session, plan->session);
+	if (writer > 0)
+		printf("tapc: process %d writes '%s'; switch files with 'kill -USR2 %d' or "
+		       "'tapc --rotate %s'\n", (int)writer, output, (int)writer,
+		       plan->session);
+}
+
+/*
+ * --foreground and --resume: this process goes on as the writer. What it
+ * says goes out now; a supervisor reading stdout sees the pipe close
+ * then, which tells it the session runs.
+ */
+static void ready_foreground(void *arg, pid_t writer)
+{
+	struct driver *dr = arg;
+
+	if (dr->o.resume)
+		printf("tapc: resumed '%s': process %d writes '%s'\n", dr->prog->plan->session,
+		       (int)writer, dr->o.output);
+	else
+		say_recording(dr->prog->plan, dr->o.output, writer);
+	fflush(stdout);
+	if (!freopen("/dev/null", "w", stdout))
+		fprintf(stderr, "tapc: cannot close the standard output\n");
 }
 
 static int start_flight(struct driver *dr, struct session_opts *so, struct diag *d)
@@ -476,18 +714,47 @@ static int start_flight(struct driver *dr, struct session_opts *so, struct diag 
 		fprintf(stderr, "tapc: -F needs probes on kernel events: this script has none\n");
 		return EXIT_USAGE;
 	}
+	if (dr->o.foreground) {
+		so->foreground = true;
+		so->ready = ready_foreground;
+		so->ready_arg = dr;
+	}
 	status = session_flight(dr->prog, so, d, &writer);
-	if (status)
+	if (status || dr->o.foreground)
 		return status;
-	printf("tapc: flight recorder '%s' is recording (instance %s, %u KB per CPU)\n",
-	       plan->session, plan->instance.name, plan->instance.buffer_kb);
-	printf("tapc: attach with 'tapc -A %s' (Ctrl-\\ detaches, Ctrl-C stops it); "
-	       "stop it with 'tapc --stop %s'\n", plan->session, plan->session);
-	if (writer > 0)
-		printf("tapc: process %d writes '%s'; switch files with 'kill -USR2 %d' or "
-		       "'tapc --rotate %s'\n", (int)writer, dr->o.output, (int)writer,
-		       plan->session);
+	say_recording(plan, dr->o.output, writer);
 	return EXIT_OK;
+}
+
+/* 0: no shared buffer or a host; 1: a guest; -1: options that do not fit */
+static int shared_mode(const struct driver *dr)
+{
+	const struct options *o = &dr->o;
+	bool guest;
+	const char *name = shared_name(o->defines, o->ndefines, dr->session, &guest);
+
+	if (!name)
+		return 0;
+	if (!guest && !o->flight) {
+		fprintf(stderr, "tapc: a shared buffer's host is a flight recorder: give -F\n");
+		return -1;
+	}
+	if (guest && (o->output || o->command || o->raw)) {
+		fprintf(stderr, "tapc: a guest's output goes to its host's: no -o, -c or --raw\n");
+		return -1;
+	}
+	return guest ? 1 : 0;
+}
+
+static int join_shared(struct driver *dr, struct session_opts *so, struct diag *d)
+{
+	const struct plan *plan = dr->prog->plan;
+	int status = shared_join(dr->prog, so, d);
+
+	if (!status)
+		printf("tapc: '%s' joined shared buffer '%s'; it leaves with 'tapc --stop %s'\n",
+		       plan->session, plan->instance.name + 4, plan->session);
+	return status;
 }
 
 static int run(struct driver *dr)
@@ -502,7 +769,11 @@ static int run(struct driver *dr)
 	if (dr->o.command)
 		so.command = command_argv(dr);
 	diag_init(&d, dr->src);
-	if (dr->o.flight)
+	if (shared_mode(dr) < 0)
+		status = EXIT_USAGE;
+	else if (shared_mode(dr) > 0)
+		status = join_shared(dr, &so, &d);
+	else if (dr->o.flight)
 		status = start_flight(dr, &so, &d);
 	else
 		status = session_run(dr->prog, &so, &d);
@@ -521,11 +792,17 @@ static int prepare_session(struct driver *dr)
 			o->name);
 		return EXIT_USAGE;
 	}
-	base = o->name ? strdup(o->name) :
-			 compile_session_name(o->script_file ? o->script_file : "tap");
+	if (dr->have_pf && o->name && strcmp(o->name, dr->pf.session)) {
+		fprintf(stderr, "tapc: the plan file is for session '%s', not '%s'\n",
+			dr->pf.session, o->name);
+		return EXIT_USAGE;
+	}
+	base = dr->have_pf ? strdup(dr->pf.session) :
+	       o->name	   ? strdup(o->name) :
+			     compile_session_name(o->script_file ? o->script_file : "tap");
 	if (!base)
 		return EXIT_KERNEL;
-	if (o->pass || o->target_dir) {
+	if (o->pass || o->target_dir || o->compile_to) {
 		dr->session = base;
 		return EXIT_OK;
 	}
@@ -563,7 +840,7 @@ static int find_session(const char *name, char *instance, size_t n)
 	return EXIT_OK;
 }
 
-static int stop_command(const char *name)
+static int stop_command(const char *name, bool force)
 {
 	char instance[256];
 	int status = need_root("--stop"), err;
@@ -572,7 +849,11 @@ static int stop_command(const char *name)
 		status = find_session(name, instance, sizeof(instance));
 	if (status)
 		return status;
+	if (force && !shared_is_guest(instance))
+		session_stop_guests(instance, stderr, "tapc");
 	err = session_stop(instance, stderr, "tapc");
+	if (err == -EBUSY)
+		return EXIT_USAGE;
 	if (err && err != -ENOENT) {
 		fprintf(stderr, "tapc: cannot stop '%s': %s\n", name, strerror(-err));
 		return EXIT_KERNEL;
@@ -605,6 +886,33 @@ static int rotate_command(const char *name)
 	return EXIT_OK;
 }
 
+/* --snapshot NAME [-o FILE]: next to its log files, without -o */
+static int snapshot_command(const struct options *o)
+{
+	char instance[PATH_MAX], dir[PATH_MAX] = ".", name[PATH_MAX], *slash;
+	struct state_session ss;
+	int status = need_root("--snapshot"), err;
+
+	if (!status)
+		status = find_session(o->snapshot, instance, sizeof(instance));
+	if (status)
+		return status;
+	if (!o->output && !state_session_load(instance, &ss)) {
+		if (ss.output && (slash = strrchr(ss.output, '/')))
+			snprintf(dir, sizeof(dir), "%.*s", (int)(slash - ss.output), ss.output);
+		state_session_release(&ss);
+	}
+	err = session_snapshot(instance, o->output, dir, name, sizeof(name));
+	if (err) {
+		fprintf(stderr, "tapc: cannot write a snapshot of '%s': %s\n", o->snapshot,
+			err == -EEXIST ? "the file exists, and tap never overwrites a file" :
+					 strerror(-err));
+		return EXIT_KERNEL;
+	}
+	printf("%s\n", name);
+	return EXIT_OK;
+}
+
 static int attach_command(struct driver *dr)
 {
 	struct state_session ss = { 0 };
@@ -629,6 +937,57 @@ static int attach_command(struct driver *dr)
 		so.raw = dr->o.raw;
 		diag_init(&d, dr->src);
 		status = session_attach(dr->prog, &so, &d);
+		diag_print(&d, stderr, "tapc", diag_want_color(stderr));
+		diag_release(&d);
+	}
+	program_free(dr->prog);
+	dr->prog = NULL;
+	state_session_release(&ss);
+	return err ? EXIT_KERNEL : status;
+}
+
+/* --resume: the options the session was started with, from its record */
+static int resume_options(struct driver *dr, const struct state_session *ss)
+{
+	struct options *o = &dr->o;
+
+	if (!ss->output) {
+		fprintf(stderr, "tapc: session '%s' writes no log files: there is nothing to resume\n",
+			ss->name);
+		return EXIT_USAGE;
+	}
+	o->output = ss->output;
+	o->size = ss->size;
+	o->raw = ss->raw;
+	o->format = ss->format && !strcmp(ss->format, "json") ? OUTPUT_JSON : OUTPUT_TEXT;
+	o->flight = true;
+	o->foreground = true;
+	return check_files(o) ? EXIT_USAGE : EXIT_OK;
+}
+
+static int resume_command(struct driver *dr)
+{
+	struct state_session ss = { 0 };
+	struct session_opts so = { 0 };
+	char instance[256];
+	struct diag d;
+	int status = need_root("--resume"), err;
+
+	if (!status)
+		status = find_session(dr->o.resume, instance, sizeof(instance));
+	if (status)
+		return status;
+	err = session_recompile(instance, &ss, &dr->src, &dr->target, &dr->prog, stderr, "tapc");
+	if (!err)
+		status = resume_options(dr, &ss);
+	if (!err && !status) {
+		session_options(dr, &so);
+		so.raw = dr->o.raw;
+		so.foreground = true;
+		so.ready = ready_foreground;
+		so.ready_arg = dr;
+		diag_init(&d, dr->src);
+		status = session_resume(dr->prog, &so, &d);
 		diag_print(&d, stderr, "tapc", diag_want_color(stderr));
 		diag_release(&d);
 	}
@@ -666,15 +1025,23 @@ int main(int argc, char **argv)
 	if (dr.o.cleanup)
 		return cleanup_only();
 	if (dr.o.stop)
-		return stop_command(dr.o.stop);
+		return stop_command(dr.o.stop, dr.o.force);
 	if (dr.o.rotate)
 		return rotate_command(dr.o.rotate);
+	if (dr.o.snapshot)
+		return snapshot_command(&dr.o);
 	if (dr.o.attach) {
 		status = attach_command(&dr);
 		goto out;
 	}
-	if (load_source(&dr.o, &dr.src))
-		return EXIT_USAGE;
+	if (dr.o.resume) {
+		status = resume_command(&dr);
+		goto out;
+	}
+	if (dr.o.plan_file ? load_plan(&dr) : load_source(&dr.o, &dr.src)) {
+		status = EXIT_USAGE;
+		goto out;
+	}
 	if (dr.o.pass == 1) {
 		status = print_parse(dr.src);
 		goto out;
@@ -691,12 +1058,19 @@ int main(int argc, char **argv)
 		program_print_plan(dr.prog, stdout);
 		goto out;
 	}
+	if (dr.o.compile_to) {
+		status = write_plan(&dr);
+		goto out;
+	}
 	status = run(&dr);
 out:
 	program_free(dr.prog);
 	target_free(dr.target);
 	src_file_free(dr.src);
 	free(dr.session);
+	free(dr.o.option_text);
+	if (dr.have_pf)
+		planfile_release(&dr.pf);
 	if (dr.have_words)
 		wordfree(&dr.words);
 	return status;

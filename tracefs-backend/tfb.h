@@ -32,6 +32,24 @@ int tfb_session_create(const struct plan *p, struct diag *d,
  */
 int tfb_session_open(const struct plan *p, struct tfb_session **out);
 
+/*
+ * A shared buffer's guest: the plan's dynamic events, filters and
+ * triggers in an instance that exists (the host's), enables still off
+ * (tfb_guest_enable()). An event the instance enables already (the host's
+ * or another guest's) is refused: its filter and enable are the other
+ * script's. Kernel errors go to @d. 0, -ENOENT (no such instance),
+ * -EBUSY, or -errno; on failure nothing stays.
+ */
+int tfb_guest_create(const struct plan *p, struct diag *d, struct tfb_session **out);
+int tfb_guest_enable(struct tfb_session *s);
+
+/*
+ * Turns event @system/@event of @instance off and takes its filter and
+ * trigger (@trigger, or NULL) away: a guest leaving a shared buffer.
+ */
+int tfb_instance_event_off(const char *instance, const char *system,
+			   const char *event, const char *trigger);
+
 int tfb_session_tracing(struct tfb_session *s, bool on);
 /* The kernel refused definition @def's filter: its events come unfiltered. */
 bool tfb_session_filter_refused(const struct tfb_session *s, size_t def);
@@ -50,6 +68,7 @@ struct tfb_cpu_stats {
 	uint64_t dropped;	/* refused when full in discard mode */
 	uint64_t read;
 	uint64_t commit_overrun;
+	uint64_t bytes;	/* held in the buffer now (tapd's "buffer use") */
 };
 
 int tfb_cpu_stats(const char *instance, int cpu, struct tfb_cpu_stats *st);
@@ -59,6 +78,13 @@ int tfb_ncpus(void);
 
 /* Opens per_cpu/cpuN/trace_pipe_raw of @instance, non-blocking. */
 int tfb_open_cpu_raw(const char *instance, int cpu);
+
+/*
+ * Opens per_cpu/cpuN/snapshot_raw of @instance (the snapshot buffer a
+ * snapshot trigger fills), non-blocking. The fd, or -errno (-ENOENT on
+ * kernels without snapshots).
+ */
+int tfb_open_cpu_snapshot(const char *instance, int cpu);
 
 /* The ring buffer's sub-buffer (page) size in bytes. */
 int tfb_subbuf_size(const char *instance);
@@ -70,6 +96,12 @@ struct tep_handle;
  * errno set. Free with tep_free().
  */
 struct tep_handle *tfb_load_events(const char *const *events);
+
+/*
+ * Adds more event formats to @tep (system, name, ..., NULL): a guest's
+ * events, read by the host's reader. 0 or -errno.
+ */
+int tfb_add_events(struct tep_handle *tep, const char *const *events);
 
 /*
  * Moves whole pages from a per_cpu trace_pipe_raw fd (@raw_fd) into a
@@ -122,6 +154,8 @@ struct tfb_instance_info {
 	unsigned long long entries;	/* events in the buffers now */
 	unsigned long long overrun;	/* overwritten (overwrite mode) */
 	unsigned long long dropped;	/* refused when full (discard mode) */
+	unsigned long long read;	/* taken by consuming readers */
+	unsigned long long bytes;	/* held in the buffers now */
 	int events;	/* events enabled in it */
 	int readers;	/* processes with its trace pipes open */
 	bool tracing_on;

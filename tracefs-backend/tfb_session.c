@@ -231,6 +231,110 @@ int tfb_session_create(const struct plan *p, struct diag *d,
 	return 0;
 }
 
+/* --- shared buffers' guests ------------------------------------------------ */
+
+static bool event_enabled(struct tracefs_instance *inst, const char *sys, const char *ev)
+{
+	char *v = tracefs_event_file_read(inst, sys, ev, "enable", NULL);
+	bool on = v && v[0] == '1';
+
+	free(v);
+	return on;
+}
+
+/* a guest's filter and trigger: it enables later, when the host's
+ * readers know its events */
+static int guest_event(struct tfb_session *s, size_t i, struct diag *d)
+{
+	const struct probe_def *def = &s->plan->defs[i];
+
+	if (event_enabled(s->inst, def->system, def->event)) {
+		diag_error(d, def->loc,
+			   "%s/%s is enabled in shared buffer '%s' already, by the host or another "
+			   "guest: a guest needs events of its own", def->system, def->event,
+			   s->plan->instance.name);
+		return -EBUSY;
+	}
+	if (def->filter && tracefs_event_file_write(s->inst, def->system, def->event,
+						    "filter", def->filter) < 0)
+		s->filter_refused[i] = true;
+	if (def->trigger && tracefs_event_file_append(s->inst, def->system, def->event,
+						      "trigger", def->trigger) < 0) {
+		int err = errno ? -errno : -EIO;
+
+		diag_error(d, def->loc, "the kernel rejected the trigger of %s/%s: %s",
+			   def->system, def->event, strerror(-err));
+		add_error_log(d, s->inst);
+		return err;
+	}
+	return 0;
+}
+
+int tfb_guest_create(const struct plan *p, struct diag *d, struct tfb_session **out)
+{
+	struct tfb_session *s;
+	size_t done = 0;
+	int err = 0;
+
+	if (!tracefs_instance_exists(p->instance.name))
+		return -ENOENT;
+	s = session_alloc(p);
+	if (!s)
+		return -ENOMEM;
+	s->inst = tracefs_instance_alloc(NULL, p->instance.name);
+	if (!s->inst)
+		err = -ENOMEM;
+	for (size_t i = 0; !err && i < p->ndefs; i++)
+		if (probe_def_is_dynamic(&p->defs[i]))
+			err = create_dynamic(s, i, d);
+	for (; !err && done < p->ndefs; done++)
+		err = guest_event(s, done, d);
+	if (err) {
+		/* the filters and triggers set so far (not the busy event's) */
+		if (err == -EBUSY && done)
+			done--;
+		for (size_t i = 0; i < done; i++)
+			tfb_instance_event_off(p->instance.name, p->defs[i].system,
+					       p->defs[i].event, p->defs[i].trigger);
+		tfb_session_destroy(s);	/* the instance stays: not ours */
+		tfb_session_free(s);
+		return err;
+	}
+	*out = s;
+	return 0;
+}
+
+int tfb_guest_enable(struct tfb_session *s)
+{
+	for (size_t i = 0; i < s->plan->ndefs; i++) {
+		const struct probe_def *def = &s->plan->defs[i];
+
+		if (tracefs_event_file_write(s->inst, def->system, def->event, "enable",
+					     "1") < 0)
+			return errno ? -errno : -EIO;
+	}
+	return 0;
+}
+
+int tfb_instance_event_off(const char *instance, const char *system,
+			   const char *event, const char *trigger)
+{
+	struct tracefs_instance *inst = tracefs_instance_alloc(NULL, instance);
+	char *untrigger = NULL;
+	int err = 0;
+
+	if (!inst)
+		return -ENOMEM;
+	if (tracefs_event_file_write(inst, system, event, "enable", "0") < 0 && errno != ENOENT)
+		err = -errno;
+	tracefs_event_file_write(inst, system, event, "filter", "0");
+	if (trigger && asprintf(&untrigger, "!%s", trigger) >= 0)
+		tracefs_event_file_append(inst, system, event, "trigger", untrigger);
+	free(untrigger);
+	tracefs_instance_free(inst);
+	return err;
+}
+
 int tfb_session_open(const struct plan *p, struct tfb_session **out)
 {
 	struct tfb_session *s;
@@ -342,6 +446,17 @@ int tfb_open_cpu_raw(const char *instance, int cpu)
 	return fd < 0 ? -errno : fd;
 }
 
+int tfb_open_cpu_snapshot(const char *instance, int cpu)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/instances/%s/per_cpu/cpu%d/snapshot_raw",
+		 tfb_tracing_dir(), instance, cpu);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
 static long read_number_file(const char *path)
 {
 	FILE *f = fopen(path, "re");
@@ -399,6 +514,8 @@ int tfb_cpu_stats(const char *instance, int cpu, struct tfb_cpu_stats *st)
 			st->dropped = v;
 		else if (!strcmp(key, "read events"))
 			st->read = v;
+		else if (!strcmp(key, "bytes"))
+			st->bytes = v;
 	}
 	fclose(f);
 	return 0;
@@ -441,6 +558,21 @@ static int load_event(struct tep_handle *tep, const char *sys, const char *ev)
 	ret = tep_parse_event(tep, text, len, sys);
 	free(text);
 	return ret ? -EINVAL : 0;
+}
+
+int tfb_add_events(struct tep_handle *tep, const char *const *events)
+{
+	for (size_t i = 0; events[i]; i += 2) {
+		int err;
+
+		/* a format parsed already (an event both use) is fine */
+		if (tep_find_event_by_name(tep, events[i], events[i + 1]))
+			continue;
+		err = load_event(tep, events[i], events[i + 1]);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 /*
@@ -711,6 +843,8 @@ int tfb_instance_info(const char *name, struct tfb_instance_info *info)
 		info->entries += st.entries;
 		info->overrun += st.overrun;
 		info->dropped += st.dropped;
+		info->read += st.read;
+		info->bytes += st.bytes;
 	}
 	info->events = count_events(name);
 	info->readers = count_readers(name);

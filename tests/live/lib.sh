@@ -98,6 +98,13 @@ wait_for() {
 	return 0
 }
 
+# running PID: the process exists and is not a zombie (an orphan that
+# ended is reaped by init whenever init gets to it)
+running() {
+	[ -r "/proc/$1/stat" ] || return 1
+	! sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | grep -q '^[ZX]'
+}
+
 instance_exists() {
 	[ -d "$TRACEFS/instances/$1" ]
 }

@@ -50,3 +50,13 @@ tests_unit_test_hist_LDADD = $(RUNTIME_LIBS) $(TFB_LIBS) $(UNIT_LDADD)
 unit_tests += tests/unit/test-symbolize
 tests_unit_test_symbolize_SOURCES = tests/unit/test-symbolize.c tests/unit/check.h
 tests_unit_test_symbolize_LDADD = $(RUNTIME_LIBS) $(UNIT_LDADD)
+# tapd: a writer's checkpoint and journal, so a successor resumes exactly
+unit_tests += tests/unit/test-tapd-checkpoint
+tests_unit_test_tapd_checkpoint_SOURCES = tests/unit/test-tapd-checkpoint.c tests/unit/check.h
+tests_unit_test_tapd_checkpoint_LDADD = $(RUNTIME_LIBS) $(UNIT_LDADD)
+unit_tests += tests/unit/test-tapd-sessargs
+tests_unit_test_tapd_sessargs_SOURCES = tests/unit/test-tapd-sessargs.c tests/unit/check.h
+tests_unit_test_tapd_sessargs_LDADD = $(TAPD_LIBS) $(UNIT_LDADD)
+unit_tests += tests/unit/test-tapd-planfile
+tests_unit_test_tapd_planfile_SOURCES = tests/unit/test-tapd-planfile.c tests/unit/check.h
+tests_unit_test_tapd_planfile_LDADD = $(UNIT_LDADD)

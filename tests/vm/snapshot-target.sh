@@ -31,6 +31,8 @@ uname -r >$t/release
 for f in README available_filter_functions trace_clock; do
 	cat /sys/kernel/tracing/$f >$t/tracefs/$f
 done
+# its snapshot buffer (snapshot triggers): only the file's presence counts
+[ -e /sys/kernel/tracing/snapshot ] && : >$t/tracefs/snapshot
 # the events tap enables to keep its task table (execname(), pid())
 for e in sched/sched_process_fork sched/sched_process_exec task/task_rename; do
 	mkdir -p $t/tracefs/events/$e
@@ -56,6 +58,7 @@ rm -rf "$out"
 mkdir -p "$out/tracefs" "$out/btf"
 cp "$raw/release" "$out/release"
 cp "$raw/tracefs/README" "$raw/tracefs/trace_clock" "$out/tracefs/"
+[ -e "$raw/tracefs/snapshot" ] && : >"$out/tracefs/snapshot"
 cp -r "$raw/tracefs/events" "$out/tracefs/"
 cp "$funcs" "$out/tracefs/available_filter_functions"
 : >"$out/tracefs/dynamic_events"
