@@ -484,6 +484,13 @@ static int plan_line(struct plan_replay *r, char *line, size_t *order, size_t *n
 	return instance_write(r, path, value);
 }
 
+/* -p2's lines about the program, which it prints again after the plan */
+static bool program_line(const char *line)
+{
+	return !strncmp(line, "# handler ", 10) || !strncmp(line, "# global ", 9) ||
+	       !strncmp(line, "# function ", 11);
+}
+
 int replay_parse_plan(struct plan_replay *r, const char *text)
 {
 	char *copy = strdup(text), *save = NULL;
@@ -502,7 +509,7 @@ int replay_parse_plan(struct plan_replay *r, const char *text)
 		if (!strncmp(line, "# kernel ", 9)) {
 			in_notes = true;
 		} else if (line[0] == '#') {
-			in_notes = in_notes && strncmp(line, "# handler ", 10);
+			in_notes = in_notes && !program_line(line);
 			if (in_notes && line[1] == ' ') {
 				char **nv = realloc(r->notes, (r->nnotes + 1) * sizeof(*nv));
 
