@@ -1120,15 +1120,20 @@ static void start(struct run *r)
 {
 	char go = 1;
 
+	/*
+	 * Tracing first, then begin: whatever begin's output sets going (a
+	 * test that waits for "ready") is recorded, and handlers still run
+	 * after begin, as they read the buffer in this same thread. A flight
+	 * recorder records already; only its writer's start (the first
+	 * reader) turns tracing on.
+	 */
+	perf_source_enable(r->perf, true);
+	if (r->tfb && (!r->flight || r->writer))
+		tfb_session_tracing(r->tfb, true);
 	if (r->resume)
 		run_begin_quietly(r);
 	else
 		rt_run_begin(r->rt);
-	perf_source_enable(r->perf, true);
-	/* a flight recorder records already; only its writer's start (the
-	 * first reader) turns tracing on */
-	if (r->tfb && (!r->flight || r->writer))
-		tfb_session_tracing(r->tfb, true);
 	if (r->go_fd > 0) {
 		if (write(r->go_fd, &go, 1) != 1)
 			fprintf(r->o->log, "%s: cannot start the command\n", r->o->prog);

@@ -1012,6 +1012,18 @@ static int cleanup_only(void)
 	return EXIT_OK;
 }
 
+/* the commands on an existing session (or on the orphans) */
+static int session_command(const struct options *o)
+{
+	if (o->cleanup)
+		return cleanup_only();
+	if (o->stop)
+		return stop_command(o->stop, o->force);
+	if (o->rotate)
+		return rotate_command(o->rotate);
+	return snapshot_command(o);
+}
+
 int main(int argc, char **argv)
 {
 	struct driver dr = { 0 };
@@ -1022,14 +1034,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Try 'tapc --help'.\n");
 		return EXIT_USAGE;
 	}
-	if (dr.o.cleanup)
-		return cleanup_only();
-	if (dr.o.stop)
-		return stop_command(dr.o.stop, dr.o.force);
-	if (dr.o.rotate)
-		return rotate_command(dr.o.rotate);
-	if (dr.o.snapshot)
-		return snapshot_command(&dr.o);
+	if (dr.o.cleanup || dr.o.stop || dr.o.rotate || dr.o.snapshot) {
+		status = session_command(&dr.o);
+		goto out;
+	}
 	if (dr.o.attach) {
 		status = attach_command(&dr);
 		goto out;
