@@ -10,12 +10,12 @@ AM_TESTS_ENVIRONMENT = \
 include tests/list.mk
 
 EXTRA_DIST += tests/run-golden.sh tests/gen-test-list.sh tests/list.mk \
-	tests/list-current.sh tests/live/lib.sh tests/live/lib-tapd.sh tests/target \
+	tests/list-current.sh tests/docs-match.sh tests/live/lib.sh tests/live/lib-tapd.sh tests/target \
 	tests/target-minimal \
 	$(golden_tests) $(live_tests) \
 	$(golden_tests:.tap=.expect)
 
-TESTS += tests/list-current.sh $(golden_tests) $(unit_tests) $(live_tests)
+TESTS += tests/list-current.sh tests/docs-match.sh $(golden_tests) $(unit_tests) $(live_tests)
 
 # tests/vm/: tests that boot Debian's kernel under QEMU (doc/vm-tests.md);
 # each skips (77) with the reason when QEMU or the kernel cannot be had
