@@ -50,14 +50,16 @@ vm_mount "$share" "$TAP_SRCDIR" "$TAP_BUILDDIR" "$(dirname "$TAPC")"
 cat >"$share/run.sh" <<EOF
 export TAPC='$TAPC' NO_COLOR=1 TAP_RUN_DIR=/tmp/run TAP_CRASH_DIR=/tmp/crash
 echo "guest: \$(uname -r), \$(nproc) CPUs"
-# run NAME SCRIPT: 1000 events, the trigger, a flood; then the snapshot
+# run NAME SCRIPT: 1000 events, the trigger, a flood; then the snapshot.
+# All on CPU 0: buffers are per CPU, and a flood on another CPU than the
+# 1000 events would leave them in place
 run() {
 	printf '%s\n' "\$2" >/tmp/\$1.tap
 	"\$TAPC" -p2 /tmp/\$1.tap >/mnt/out/\$1.plan 2>&1 || return 1
 	"\$TAPC" -F -m \$1 -s 1 /tmp/\$1.tap >/dev/null 2>/mnt/out/\$1.err || return 1
-	/mnt/closer 500000000 1000 0 0 fsync
-	/mnt/closer 500099999 1 0 0 syncfs
-	/mnt/closer 500010000 300000 0 0 fsync
+	taskset 1 /mnt/closer 500000000 1000 0 0 fsync
+	taskset 1 /mnt/closer 500099999 1 0 0 syncfs
+	taskset 1 /mnt/closer 500010000 300000 0 0 fsync
 	"\$TAPC" --snapshot \$1 -o /mnt/out/\$1.dat >>/mnt/out/\$1.err 2>&1 || return 1
 	"\$TAPC" --stop \$1 >>/mnt/out/\$1.err 2>&1
 }
