@@ -13,43 +13,11 @@
 #include <string.h>
 
 #include "compile_internal.h"
+#include "escape.h"
+#include "fileio.h"
 #include "replay.h"
 
 #define MAGIC "#@ tap-planfile 1\n"
-
-/* --- escaped strings ----------------------------------------------------- */
-
-void planfile_put_str(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		if (*s == '\\')
-			fputs("\\\\", f);
-		else if (*s == '\n')
-			fputs("\\n", f);
-		else if (*s == '\t')
-			fputs("\\t", f);
-		else
-			fputc(*s, f);
-	}
-}
-
-char *planfile_get_str(const char *p, size_t n)
-{
-	char *out = malloc(n + 1), *o = out;
-
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '\\' && i + 1 < n) {
-			i++;
-			*o++ = p[i] == 'n' ? '\n' : p[i] == 't' ? '\t' : p[i];
-		} else {
-			*o++ = p[i];
-		}
-	}
-	*o = '\0';
-	return out;
-}
 
 void planfile_hash(const char *text, size_t len, char out[17])
 {
@@ -67,7 +35,7 @@ void planfile_hash(const char *text, size_t len, char out[17])
 static void put_line(FILE *f, const char *key, const char *value)
 {
 	fprintf(f, "#@ %s ", key);
-	planfile_put_str(f, value);
+	escape_put(f, value);
 	fputc('\n', f);
 }
 
@@ -87,9 +55,9 @@ int planfile_write(FILE *f, const struct program *p, const struct compile_opts *
 		put_line(f, "arg", o->args[i]);
 	for (size_t i = 0; i < o->ndefines; i++) {
 		fputs("#@ define ", f);
-		planfile_put_str(f, o->defines[i].name);
+		escape_put(f, o->defines[i].name);
 		fputc('=', f);
-		planfile_put_str(f, o->defines[i].value);
+		escape_put(f, o->defines[i].value);
 		fputc('\n', f);
 	}
 	replay_write_records(f, p);
@@ -114,25 +82,6 @@ static int fail(char *err, size_t n, int code, const char *fmt, ...)
 	return code;
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t r;
-
-	if (!f)
-		return NULL;
-	r = getdelim(&buf, &cap, '\0', f);
-	fclose(f);
-	if (r < 0) {
-		free(buf);
-		errno = EINVAL;
-		return NULL;
-	}
-	*len = (size_t)r;
-	return buf;
-}
 
 static int push_str(char ***v, size_t *n, char *s)
 {
@@ -157,11 +106,11 @@ static int parse_meta(struct planfile *pf, const char *key, const char *v, size_
 	size_t n;
 
 	if (!strcmp(key, "session"))
-		return (pf->session = planfile_get_str(v, vlen)) ? 0 : -ENOMEM;
+		return (pf->session = escape_get(v, vlen)) ? 0 : -ENOMEM;
 	if (!strcmp(key, "options"))
-		return (pf->options = planfile_get_str(v, vlen)) ? 0 : -ENOMEM;
+		return (pf->options = escape_get(v, vlen)) ? 0 : -ENOMEM;
 	if (!strcmp(key, "script"))
-		return (pf->script_name = planfile_get_str(v, vlen)) ? 0 : -ENOMEM;
+		return (pf->script_name = escape_get(v, vlen)) ? 0 : -ENOMEM;
 	if (!strcmp(key, "buffer_kb"))
 		pf->buffer_kb = (unsigned)strtoul(v, NULL, 10);
 	else if (!strcmp(key, "overwrite"))
@@ -170,11 +119,11 @@ static int parse_meta(struct planfile *pf, const char *key, const char *v, size_
 		pf->target_pid = strtol(v, NULL, 10);
 	else if (!strcmp(key, "arg")) {
 		n = (size_t)pf->nargs;
-		if (push_str(&pf->args, &n, planfile_get_str(v, vlen)))
+		if (push_str(&pf->args, &n, escape_get(v, vlen)))
 			return -ENOMEM;
 		pf->nargs = (int)n;
 	} else if (!strcmp(key, "define")) {
-		return push_str(&pf->define_text, &pf->ndefines, planfile_get_str(v, vlen));
+		return push_str(&pf->define_text, &pf->ndefines, escape_get(v, vlen));
 	} else if (!strcmp(key, "identity")) {
 		char rel[256], id[256];
 
@@ -251,7 +200,7 @@ static int split_defines(struct planfile *pf)
 int planfile_load(const char *path, struct planfile *pf, char *err, size_t n)
 {
 	size_t len = 0;
-	char *text = read_all(path, &len), *sec;
+	char *text = file_read_text(path, &len), *sec;
 	int rc;
 
 	memset(pf, 0, sizeof(*pf));

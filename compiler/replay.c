@@ -15,6 +15,7 @@
 
 #include "compile_internal.h"
 #include "planfile.h"
+#include "escape.h"
 
 struct replay_bind {
 	int slot;
@@ -108,11 +109,11 @@ static void write_bind(FILE *f, int slot, const char *key, const struct ctx_bind
 	fprintf(f, "#@ bind %d %d %d %u %u %d %d %d %" PRId64 "\t", slot, (int)b->kind,
 		(int)b->type, b->width, b->storage, b->storage_signed, b->is_signed,
 		b->missing, b->num);
-	planfile_put_str(f, key);
+	escape_put(f, key);
 	fputc('\t', f);
-	planfile_put_str(f, b->field);
+	escape_put(f, b->field);
 	fputc('\t', f);
-	planfile_put_str(f, b->str);
+	escape_put(f, b->str);
 	fputc('\n', f);
 }
 
@@ -128,11 +129,11 @@ void replay_write_records(FILE *f, const struct program *p)
 			dp->def_index, dp->period_ns, dp->cond_in_kernel,
 			dp->first_next_in_kernel, dp->perf.type, dp->perf.config,
 			dp->perf.period);
-		planfile_put_str(f, dp->pp);
+		escape_put(f, dp->pp);
 		fputc('\t', f);
-		planfile_put_str(f, dp->func);
+		escape_put(f, dp->func);
 		fputc('\t', f);
-		planfile_put_str(f, dp->perf.name);
+		escape_put(f, dp->perf.name);
 		fputc('\n', f);
 		for (int k = 0; k < h->nctx; k++)
 			write_bind(f, k, h->ctx_keys[k], &dp->ctx[k]);
@@ -155,7 +156,7 @@ static int split_strings(const char *v, size_t vlen, char **out, int n)
 		q = memchr(p, '\t', (size_t)(end - p));
 		if (!q)
 			q = end;
-		out[i] = planfile_get_str(p, (size_t)(q - p));
+		out[i] = escape_get(p, (size_t)(q - p));
 		if (!out[i])
 			return -ENOMEM;
 		p = q < end ? q : NULL;

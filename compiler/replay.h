@@ -25,8 +25,4 @@ int replay_parse_record(struct plan_replay *r, const char *key, const char *v,
  * as tapc -p2 prints it. 0, -EINVAL or -ENOMEM. */
 int replay_parse_plan(struct plan_replay *r, const char *text);
 
-/* escaped strings of "#@" lines */
-void planfile_put_str(FILE *f, const char *s);
-char *planfile_get_str(const char *p, size_t n);
-
 #endif

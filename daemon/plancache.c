@@ -8,34 +8,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fileio.h"
 #include "planfile.h"
-
-static char *read_text(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t r;
-
-	if (!f)
-		return NULL;
-	r = getdelim(&buf, &cap, '\0', f);
-	fclose(f);
-	if (r < 0) {
-		free(buf);
-		buf = strdup("");
-		r = 0;
-	}
-	*len = (size_t)r;
-	return buf;
-}
 
 /* the script and the options are what the plan was made from */
 static enum plan_state same_source(const struct tapd_script *sc, const struct planfile *pf,
 				   const char *options, char *why, size_t n)
 {
 	size_t len = 0;
-	char *text = read_text(sc->path, &len);
+	char *text = file_read_text(sc->path, &len);
 	enum plan_state st = PLAN_OK;
 
 	if (!text) {

@@ -9,39 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
+
 #define MAGIC "tap-checkpoint 1\n"
 
+/* a name, escaped, ending its line */
 static void put_name(FILE *f, const char *name)
 {
-	for (; *name; name++) {
-		if (*name == '\\')
-			fputs("\\\\", f);
-		else if (*name == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*name, f);
-	}
+	escape_put(f, name);
 	fputc('\n', f);
 }
 
 /* the name from @p to the end of its line, unescaped */
 static char *get_name(const char *p)
 {
-	size_t n = strcspn(p, "\n");
-	char *out = malloc(n + 1), *o = out;
-
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '\\' && i + 1 < n) {
-			i++;
-			*o++ = p[i] == 'n' ? '\n' : p[i];
-		} else {
-			*o++ = p[i];
-		}
-	}
-	*o = '\0';
-	return out;
+	return escape_get(p, strcspn(p, "\n"));
 }
 
 char *checkpoint_format(const struct checkpoint *c, size_t *len)
