@@ -308,18 +308,10 @@ static int bind_arg(struct compile *c, struct dprobe *dp,
 			a.fetch + 1);
 		return 0;
 	}
-	want = r->addend ? arena_printf(c->arena, "%s_str_%s%lld", want,
-					r->addend < 0 ? "m" : "",
-					llabs((long long)r->addend))
-			 : arena_printf(c->arena, "%s_str", want);
-	err = uprobe_add_fetch(c, dp, want,
-			       arena_printf(c->arena, "%+lld(%s)",
-					    (long long)r->addend, a.fetch),
-			       "ustring", &name);
-	b->kind = BIND_FIELD;
-	b->type = TYPE_STRING;
-	b->field = name;
-	return err;
+	return uprobe_bind_string(c, dp, want, (long long)r->addend,
+				  arena_printf(c->arena, "%+lld(%s)",
+					       (long long)r->addend, a.fetch),
+				  b);
 }
 
 /* $$parms: "arg1=0x2a arg2=0x7ffd..." like SystemTap, "?" where tracefs cannot

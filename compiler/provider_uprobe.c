@@ -586,9 +586,8 @@ static int finish_string(struct compile *c, struct dprobe *dp,
 			 struct ctx_binding *b)
 {
 	struct dw_tinfo ti;
-	const char *arg, *name, *field;
+	const char *arg;
 	char t[128];
-	int err;
 
 	dw_type_info(&v->type, &ti);
 	type_name(&v->type, t, sizeof(t));
@@ -606,15 +605,7 @@ static int finish_string(struct compile *c, struct dprobe *dp,
 			   t);
 		return 1;
 	}
-	field = r->addend ? arena_printf(c->arena, "%s_str_%s%lld", v->field,
-					 r->addend < 0 ? "m" : "",
-					 llabs((long long)r->addend))
-			  : arena_printf(c->arena, "%s_str", v->field);
-	err = uprobe_add_fetch(c, dp, field, arg, "ustring", &name);
-	b->kind = BIND_FIELD;
-	b->type = TYPE_STRING;
-	b->field = name;
-	return err;
+	return uprobe_bind_string(c, dp, v->field, (long long)r->addend, arg, b);
 }
 
 static int bind_chain(struct compile *c, struct dprobe *dp,

@@ -506,6 +506,22 @@ int uprobe_add_fetch(struct compile *c, struct dprobe *dp, const char *want,
 	return compile_add_fetch(c, dp, *name, arg, type);
 }
 
+int uprobe_bind_string(struct compile *c, struct dprobe *dp, const char *base,
+		       long long addend, const char *arg, struct ctx_binding *b)
+{
+	const char *want, *name;
+	int err;
+
+	want = addend ? arena_printf(c->arena, "%s_str_%s%lld", base,
+				     addend < 0 ? "m" : "", llabs(addend))
+		      : arena_printf(c->arena, "%s_str", base);
+	err = uprobe_add_fetch(c, dp, want, arg, "ustring", &name);
+	b->kind = BIND_FIELD;
+	b->type = TYPE_STRING;
+	b->field = name;
+	return err;
+}
+
 int uprobe_bind_comm(struct compile *c, struct dprobe *dp,
 		     struct ctx_binding *b)
 {

@@ -51,6 +51,14 @@ int ufile_symbol_addr(struct ufile *f, const char *name, uint64_t *vaddr);
 int uprobe_add_fetch(struct compile *c, struct dprobe *dp, const char *want,
 		     const char *arg, const char *type, const char **name);
 
+/*
+ * user_string(X + @addend) where the probe fetches X as @base_arg: adds
+ * the "ustring" fetch @addend(@base_arg) named after @base (X's field
+ * name) and binds @b to it. 0 or -ENOMEM.
+ */
+int uprobe_bind_string(struct compile *c, struct dprobe *dp, const char *base,
+		       long long addend, const char *arg, struct ctx_binding *b);
+
 /* execname(): the probe records the task's comm itself */
 int uprobe_bind_comm(struct compile *c, struct dprobe *dp,
 		     struct ctx_binding *b);
