@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +16,7 @@
 #include "session.h"
 #include "state.h"
 #include "tfb.h"
+#include "kver.h"
 
 int command_split(char *line, char **argv)
 {
@@ -298,16 +298,6 @@ int command_run(struct command_ctx *cx, int argc, char **argv)
 }
 
 /* --- the previous boot's events ---------------------------------------------------- */
-
-static bool kernel_at_least(int major, int minor)
-{
-	struct utsname u;
-	int ma = 0, mi = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-		return false;
-	return ma > major || (ma == major && mi >= minor);
-}
 
 /* the first line of instances/@name/last_boot_info; false when the
  * instance has none (it is not boot-mapped) */

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "btf.h"
@@ -27,6 +26,7 @@
 #include "ring.h"
 #include "runtime.h"
 #include "raw.h"
+#include "kver.h"
 
 enum format { FMT_TEXT, FMT_JSON, FMT_RAW };
 
@@ -555,16 +555,6 @@ static bool file_has(const char *path, const char *needle)
 	buf[n] = '\0';
 	fclose(f);
 	return strstr(buf, needle) != NULL;
-}
-
-static bool kernel_at_least(int major, int minor)
-{
-	struct utsname u;
-	int ma = 0, mi = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-		return false;
-	return ma > major || (ma == major && mi >= minor);
 }
 
 /*
