@@ -1,7 +1,7 @@
 #!/bin/bash
 # Benchmark: raw recording of a burst of getppid() events to trace.dat,
-# tap against trace-cmd record, in one run, with the bare splice copy as
-# the floor; then text mode through a printf handler with -o. Prints, for
+# tap against trace-cmd record and perf record, in one run, with the bare
+# splice copy as the floor; then text mode through a printf handler with -o. Prints, for
 # each recorder: events captured (of the burst), lost, the recorder's CPU
 # time (user+sys of it and its children, from wait4), ns of CPU per
 # event, and the ratio to the bare copy. The median of REPEAT runs.
@@ -109,6 +109,15 @@ run_trace_cmd_plain() {
 	run_trace_cmd --compression none
 }
 
+# perf's own ring buffers (perf_event mmap), the same size per CPU
+run_perf_record() {
+	local cpu
+	cpu=$(measure "$work/perf.log" perf record -q -a -m "$((MB * 256))" \
+		-e syscalls:sys_enter_getppid -o "$work/perf.data")
+	echo "$cpu $(perf script -i "$work/perf.data" 2>/dev/null | grep -c '^ *burst ' || true)"
+	rm -f "$work/perf.data"*
+}
+
 run_tapc_text() {
 	local cpu
 	cpu=$(measure "$work/text.log" "$TAPC" -s "$MB" -m "bench_$$" -o "$work/tap.txt" \
@@ -147,9 +156,17 @@ row "bare splice copy" run_copy
 row "tapc --raw -o trace.dat" run_tapc_raw
 row "trace-cmd record" run_trace_cmd
 row "trace-cmd record --compression none" run_trace_cmd_plain
+if command -v perf >/dev/null; then
+	row "perf record -a (perf.data)" run_perf_record
+else
+	echo "perf record: not installed (linux-perf)"
+fi
 awk -v t="${NS[run_tapc_raw]}" -v c="${NS[run_copy]}" -v r="${NS[run_trace_cmd]}" \
-	-v p="${NS[run_trace_cmd_plain]}" 'BEGIN {
-	printf "tapc --raw: %.2fx the bare copy; trace-cmd record: %.2fx (%.2fx uncompressed)\n",
-		t / c, r / c, p / c }'
+	-v p="${NS[run_trace_cmd_plain]}" -v f="${NS[run_perf_record]:-0}" 'BEGIN {
+	printf "tapc --raw: %.2fx the bare copy; trace-cmd record: %.2fx (%.2fx uncompressed)",
+		t / c, r / c, p / c
+	if (f > 0)
+		printf "; perf record: %.2fx", f / c
+	printf "\n" }'
 row "tapc printf to -o (text)" run_tapc_text
 awk -v t="${NS[run_tapc_text]}" 'BEGIN { printf "text mode: %.0f events per CPU second\n", 1e9 / t }'

@@ -36,6 +36,8 @@ struct tracedat {
 	size_t reserve;	/* header area in front of every spool */
 	struct td_cpu *cpus;
 	char *page;	/* one page, for read() */
+	char *cmdlines;	/* every task the files so far named */
+	size_t cmdlines_len;
 	bool open;	/* the current file has spools */
 	bool blocked;
 	uint64_t file_bytes, total_bytes;
@@ -173,24 +175,102 @@ static int build_meta(struct tracedat *td)
 	return err;
 }
 
+/* the pid of a "PID COMM" line */
+static long line_pid(const char *line)
+{
+	return strtol(line, NULL, 10);
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* the pids of @text's lines, sorted; NULL (and *@n 0) for none */
+static long *pids_of(const char *text, size_t len, size_t *n)
+{
+	size_t cap = 0;
+	long *v = NULL;
+
+	*n = 0;
+	for (const char *p = text, *end = text + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (*n == cap) {
+			long *bigger = realloc(v, (cap = cap ? cap * 2 : 256) * sizeof(*v));
+
+			if (!bigger)
+				break;
+			v = bigger;
+		}
+		v[(*n)++] = line_pid(p);
+		p = nl ? nl + 1 : end;
+	}
+	qsort(v, *n, sizeof(*v), cmp_long);
+	return v;
+}
+
+char *tracedat_merge_cmdlines(const char *now, size_t now_len, const char *before,
+			      size_t before_len, size_t room, size_t *len)
+{
+	size_t npids, out_len = 0;
+	long *pids = pids_of(now, now_len, &npids);
+	char *out = malloc(now_len + before_len + 2);	/* two newlines added at most */
+
+	if (!out) {
+		free(pids);
+		return NULL;
+	}
+	/* what the kernel has now first: it is newer and wins room */
+	memcpy(out, now, now_len);
+	out_len = now_len;
+	if (out_len && out[out_len - 1] != '\n')
+		out[out_len++] = '\n';
+	for (const char *p = before, *end = before ? before + before_len : NULL; p && p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl + 1 : end) - p);
+		long pid = line_pid(p);
+
+		if (!bsearch(&pid, pids, npids, sizeof(*pids), cmp_long) && n > 1) {
+			memcpy(out + out_len, p, n);
+			out_len += n;
+			if (out[out_len - 1] != '\n')
+				out[out_len++] = '\n';
+		}
+		p += n;
+	}
+	free(pids);
+	/* what does not fit is left out: those tasks show as "<...>" */
+	while (out_len > room) {
+		char *nl = memrchr(out, '\n', out_len - 1);
+
+		out_len = nl ? (size_t)(nl - out) + 1 : 0;
+	}
+	*len = out_len;
+	return out;
+}
+
 /* cmdlines, CPU count, options and the CPU data table */
 static int build_tail(struct tracedat *td, struct strbuf *sb, const uint64_t *off,
 		      size_t room)
 {
 	size_t len = 0, clock_len = td->o.trace_clock ? strlen(td->o.trace_clock) + 1 : 0;
-	char *cmd = read_src(td->o.root, "saved_cmdlines", &len);
+	char *now = read_src(td->o.root, "saved_cmdlines", &len);
+	char *cmd = tracedat_merge_cmdlines(now ? now : "", now ? len : 0, td->cmdlines,
+					    td->cmdlines_len, room, &len);
 	int err;
 
+	free(now);
 	if (!cmd)
 		len = 0;
-	/* what does not fit is left out: those tasks show as "<...>" */
-	while (len > room) {
-		char *nl = memrchr(cmd, '\n', len - 1);
-
-		len = nl ? (size_t)(nl - cmd) + 1 : 0;
-	}
 	err = put_u64(sb, len) | put(sb, cmd ? cmd : "", len);
-	free(cmd);
+	if (cmd) {
+		free(td->cmdlines);
+		td->cmdlines = cmd;
+		td->cmdlines_len = len;
+	}
 	err |= put_u32(sb, (uint32_t)td->o.ncpus);
 	err |= put(sb, "options  ", 10);
 	if (clock_len)
@@ -518,6 +598,7 @@ void tracedat_free(struct tracedat *td)
 	strbuf_release(&td->meta);
 	free(td->cpus);
 	free(td->page);
+	free(td->cmdlines);
 	free(td);
 }
 

@@ -87,4 +87,15 @@ bool tracedat_blocked(const struct tracedat *td);
 uint64_t tracedat_bytes(const struct tracedat *td);
 unsigned long tracedat_files(const struct tracedat *td);
 
+/*
+ * The kernel's saved_cmdlines is a small table of recent tasks, so a task
+ * that stopped running for a while is no longer in it when a file is
+ * finished. Each file gets @now ("PID COMM" lines) plus the lines of
+ * @before (what earlier files had) for pids @now lacks, newest first, up
+ * to @room bytes. Returns the merged text (malloc'd, *@len its length),
+ * or NULL when out of memory.
+ */
+char *tracedat_merge_cmdlines(const char *now, size_t now_len, const char *before,
+			      size_t before_len, size_t room, size_t *len);
+
 #endif

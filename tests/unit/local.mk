@@ -60,3 +60,6 @@ tests_unit_test_tapd_sessargs_LDADD = $(TAPD_LIBS) $(UNIT_LDADD)
 unit_tests += tests/unit/test-tapd-planfile
 tests_unit_test_tapd_planfile_SOURCES = tests/unit/test-tapd-planfile.c tests/unit/check.h
 tests_unit_test_tapd_planfile_LDADD = $(UNIT_LDADD)
+unit_tests += tests/unit/test-cmdlines
+tests_unit_test_cmdlines_SOURCES = tests/unit/test-cmdlines.c tests/unit/check.h
+tests_unit_test_cmdlines_LDADD = $(RUNTIME_LIBS) $(TFB_LIBS) $(UNIT_LDADD)

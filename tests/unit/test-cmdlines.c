@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The cmdlines of a raw recording's files: what the kernel's small table
+ * holds now, plus the tasks earlier files named that it has since
+ * dropped, newest first, within the room the header has.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "tracedat.h"
+
+static char *merge(const char *now, const char *before, size_t room)
+{
+	size_t len = 12345;
+	char *out = tracedat_merge_cmdlines(now, strlen(now), before,
+					    before ? strlen(before) : 0, room, &len);
+
+	if (!out)
+		return NULL;
+	out[len] = '\0';	/* room for it: the buffer has two bytes spare */
+	return out;
+}
+
+#define CHECK_MERGE(now, before, room, want)           \
+	do {                                           \
+		char *got_ = merge(now, before, room); \
+		CHECK(got_ != NULL);                   \
+		if (got_)                              \
+			CHECK_STR(got_, want);         \
+		free(got_);                            \
+	} while (0)
+
+int main(void)
+{
+	/* the first file: the kernel's table as it is */
+	CHECK_MERGE("1 init\n42 closer\n", NULL, 1000, "1 init\n42 closer\n");
+	/* closer left the table: earlier files remember it */
+	CHECK_MERGE("1 init\n7 bash\n", "1 init\n42 closer\n", 1000,
+		    "1 init\n7 bash\n42 closer\n");
+	/* a pid the table has now is taken from now (a new program in it) */
+	CHECK_MERGE("42 sh\n", "42 closer\n9 cron\n", 1000, "42 sh\n9 cron\n");
+	/* no room: the oldest go first, whole lines only */
+	CHECK_MERGE("1 init\n", "5 aaaa\n6 bbbb\n", 14, "1 init\n5 aaaa\n");
+	CHECK_MERGE("1 init\n", "5 aaaa\n6 bbbb\n", 13, "1 init\n");
+	/* an empty table, and text without a final newline */
+	CHECK_MERGE("", "3 x\n", 1000, "3 x\n");
+	CHECK_MERGE("1 a", "2 b", 1000, "1 a\n2 b\n");
+	CHECK_MERGE("", NULL, 1000, "");
+	return CHECK_DONE();
+}
