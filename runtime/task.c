@@ -18,15 +18,18 @@ struct task_node {
 };
 
 /* the kernel's saved_tgids, read whole; a lookup that misses reads it
- * again, but not more often than TGIDS_REREAD_NS: the file lists every
- * task the kernel saw, and a fork-heavy machine would have us read it
- * for every new task */
-#define TGIDS_REREAD_NS 100000000ull
+ * again, but at most TGIDS_REREADS times per TGIDS_WINDOW_NS: the file
+ * lists every task the kernel saw, and a fork-heavy machine would have
+ * us read it for every new task. A burst of a few new threads still
+ * gets a fresh read each. */
+#define TGIDS_WINDOW_NS 100000000ull
+#define TGIDS_REREADS 8
 
 struct tgid_map {
 	int *tid, *tgid;	/* sorted by tid */
 	size_t n;
-	uint64_t read_at;	/* CLOCK_MONOTONIC ns, 0: never */
+	uint64_t window_start;	/* CLOCK_MONOTONIC ns */
+	int reads;	/* in the window */
 };
 
 struct task_cache {
@@ -142,7 +145,6 @@ static void read_tgid_map(struct tgid_map *m)
 	int a, b;
 	FILE *f;
 
-	m->read_at = mono_ns();
 	snprintf(path, sizeof(path), "%s/saved_tgids", dir && *dir ? dir : "/sys/kernel/tracing");
 	f = fopen(path, "re");
 	if (!f || !tid || !tgid)
@@ -195,25 +197,50 @@ static int find_tgid(const struct tgid_map *m, int tid)
 	return 0;
 }
 
-/* the kernel's tid -> tgid map (an instance with options/record-tgid) */
-static int saved_tgid(struct task_cache *tc, int tid)
+/* whether the read budget of this window allows one more read */
+static bool may_reread(struct tgid_map *m)
+{
+	uint64_t now = mono_ns();
+
+	if (now - m->window_start >= TGIDS_WINDOW_NS) {
+		m->window_start = now;
+		m->reads = 0;
+	}
+	return m->reads++ < TGIDS_REREADS;
+}
+
+/*
+ * The kernel's tid -> tgid map (an instance with options/record-tgid):
+ * the tgid, or 0 when the kernel does not know @tid. *@sure is false
+ * when the answer is 0 only because the map was not read again.
+ */
+static int saved_tgid(struct task_cache *tc, int tid, bool *sure)
 {
 	int tgid = find_tgid(&tc->tgids, tid);
 
-	if (tgid > 0 || mono_ns() - tc->tgids.read_at < TGIDS_REREAD_NS)
+	*sure = true;
+	if (tgid > 0)
 		return tgid;
+	if (!may_reread(&tc->tgids)) {
+		*sure = false;
+		return 0;
+	}
 	read_tgid_map(&tc->tgids);
 	return find_tgid(&tc->tgids, tid);
 }
 
-static void fill_from_kernel(struct task_cache *tc, struct task_info *ti)
+/* a task gone from /proc: what the kernel saved; false when its tgid is
+ * not known yet only because the map was not read again */
+static bool fill_from_kernel(struct task_cache *tc, struct task_info *ti)
 {
 	const char *comm = tc->tep ? tep_data_comm_from_pid(tc->tep, ti->tid) : NULL;
-	int tgid = saved_tgid(tc, ti->tid);
+	bool sure;
+	int tgid = saved_tgid(tc, ti->tid, &sure);
 
 	snprintf(ti->comm, sizeof(ti->comm), "%s", comm ? comm : "<...>");
 	if (tgid > 0)
 		ti->tgid = tgid;
+	return sure;
 }
 
 const struct task_info *task_lookup(struct task_cache *tc, int tid)
@@ -222,12 +249,14 @@ const struct task_info *task_lookup(struct task_cache *tc, int tid)
 	struct task_node *n = find(tc, tid);
 
 	if (n && n->tgid_unsure) {
-		/* a new task: a thread if the kernel saw it under another id */
-		int tgid = saved_tgid(tc, tid);
+		/* a new task: a thread if the kernel saw it under another id;
+		 * asked again at the next event while the map was not read */
+		bool sure;
+		int tgid = saved_tgid(tc, tid, &sure);
 
 		if (tgid > 0)
 			n->info.tgid = tgid;
-		n->tgid_unsure = false;
+		n->tgid_unsure = !sure;
 	}
 	if (n)
 		return &n->info;
@@ -240,7 +269,7 @@ const struct task_info *task_lookup(struct task_cache *tc, int tid)
 	 * lookup shows its new name; seeding from /proc at start would close
 	 * most of that window */
 	if (!read_proc(tid, &n->info))
-		fill_from_kernel(tc, &n->info);
+		n->tgid_unsure = !fill_from_kernel(tc, &n->info);
 	return &n->info;
 }
 
@@ -260,13 +289,12 @@ void task_on_fork(struct task_cache *tc, int parent, const char *parent_comm,
 	 * while the child lives. */
 	n->info.tgid = child;
 	n->info.ppid = p->tgid;
-	n->tgid_unsure = true;
 	/* /proc may already show a later exec's name: keep the event's */
 	{
 		char comm[16];
 
 		memcpy(comm, n->info.comm, sizeof(comm));
-		read_proc(child, &n->info);
+		n->tgid_unsure = !read_proc(child, &n->info);
 		memcpy(n->info.comm, comm, sizeof(comm));
 	}
 }

@@ -63,3 +63,7 @@ tests_unit_test_tapd_planfile_LDADD = $(UNIT_LDADD)
 unit_tests += tests/unit/test-cmdlines
 tests_unit_test_cmdlines_SOURCES = tests/unit/test-cmdlines.c tests/unit/check.h
 tests_unit_test_cmdlines_LDADD = $(RUNTIME_LIBS) $(TFB_LIBS) $(UNIT_LDADD)
+unit_tests += tests/unit/test-task
+tests_unit_test_task_SOURCES = tests/unit/test-task.c tests/unit/check.h
+tests_unit_test_task_CPPFLAGS = $(AM_CPPFLAGS) $(TRACEEVENT_CFLAGS)
+tests_unit_test_task_LDADD = $(RUNTIME_LIBS) $(TFB_LIBS) $(UNIT_LDADD)
