@@ -208,7 +208,8 @@ static long *pids_of(const char *text, size_t len, size_t *n)
 		v[(*n)++] = line_pid(p);
 		p = nl ? nl + 1 : end;
 	}
-	qsort(v, *n, sizeof(*v), cmp_long);
+	if (*n)
+		qsort(v, *n, sizeof(*v), cmp_long);
 	return v;
 }
 
@@ -233,7 +234,7 @@ char *tracedat_merge_cmdlines(const char *now, size_t now_len, const char *befor
 		size_t n = (size_t)((nl ? nl + 1 : end) - p);
 		long pid = line_pid(p);
 
-		if (!bsearch(&pid, pids, npids, sizeof(*pids), cmp_long) && n > 1) {
+		if ((!npids || !bsearch(&pid, pids, npids, sizeof(*pids), cmp_long)) && n > 1) {
 			memcpy(out + out_len, p, n);
 			out_len += n;
 			if (out[out_len - 1] != '\n')

@@ -15,11 +15,10 @@ static char *merge(const char *now, const char *before, size_t room)
 	size_t len = 12345;
 	char *out = tracedat_merge_cmdlines(now, strlen(now), before,
 					    before ? strlen(before) : 0, room, &len);
+	char *text = out ? strndup(out, len) : NULL;
 
-	if (!out)
-		return NULL;
-	out[len] = '\0';	/* room for it: the buffer has two bytes spare */
-	return out;
+	free(out);
+	return text;
 }
 
 #define CHECK_MERGE(now, before, room, want)           \
