@@ -184,7 +184,11 @@ int state_cleanup_orphans(void (*report)(const char *instance, pid_t pid))
 		 * instance is gone */
 		if (o.detached && tfb_instance_exists(de->d_name))
 			continue;
-		tfb_remove_leftovers(de->d_name, o.group);
+		/* an instance someone holds open stays, and so does its
+		 * record: the next cleanup tries again */
+		if (tfb_remove_leftovers(de->d_name, o.group) &&
+		    tfb_instance_exists(de->d_name))
+			continue;
 		state_release(de->d_name);
 		if (report)
 			report(de->d_name, o.pid);
