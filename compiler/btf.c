@@ -776,10 +776,23 @@ static int number_arg(struct walk *w, struct kbtf_fetch *out)
 	return out->arg ? 0 : -ENOMEM;
 }
 
+/* a signed integer or enum, typedefs and modifiers aside */
+static bool signed_type(const struct btf *btf, uint32_t id)
+{
+	const struct btf_type *t = strip(btf, &id, NULL);
+
+	if (t && btf_is_int(t))
+		return btf_int_encoding(t) & BTF_INT_SIGNED;
+	/* enums fetch as signed unless BTF says an enum64 is not */
+	return t && btf_is_any_enum(t) && (!btf_is_enum64(t) || btf_kflag(t));
+}
+
 /*
  * A bitfield: its container is the smallest aligned 8..64-bit word that
  * holds it; the kernel's "b<width>@<bit>/<container>" reads that word
- * and shifts (bits count from the least significant, as on x86).
+ * and shifts (bits count from the least significant, as on x86). The
+ * kernel gives the bits unsigned; a signed one is sign-extended when it
+ * is handled.
  */
 static int bitfield_arg(struct walk *w, struct kbtf_fetch *out)
 {
@@ -795,7 +808,8 @@ static int bitfield_arg(struct walk *w, struct kbtf_fetch *out)
 		snprintf(out->type, sizeof(out->type), "b%u@%u/%u", w->bitfield, at, c);
 		out->kind = KBTF_NUM;
 		out->width = out->storage = c / 8;
-		out->is_signed = false;
+		out->bits = w->bitfield;
+		out->is_signed = signed_type(w->btf, w->id);
 		return 0;
 	}
 	return -EINVAL;

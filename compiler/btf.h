@@ -140,7 +140,8 @@ struct kbtf_fetch {
 	char type[32];	/* "u32", "x64", "string", "ustring", "b3@5/32" */
 	enum kbtf_kind kind;
 	unsigned width;	/* bytes of the value (numbers) */
-	bool is_signed;
+	unsigned bits;	/* a bitfield's width in bits, or 0 */
+	bool is_signed;	/* as C reads it (a signed bitfield too) */
 	unsigned storage;	/* bytes the field takes in the event */
 };
 

@@ -578,7 +578,7 @@ static void print_binding(const struct handler *h, const struct dprobe *dp,
 		if (b->type == TYPE_LONG && (b->width != b->storage ||
 					     b->is_signed != b->storage_signed))
 			fprintf(out, " as %s%u", b->is_signed ? "s" : "u",
-				b->width * 8);
+				b->bits ? b->bits : b->width * 8);
 		break;
 	case BIND_CONST_STR:
 		fprintf(out, "\"%s\"", b->str);

@@ -68,6 +68,7 @@ struct ctx_binding {
 	int64_t num;	/* constant, or addend for BIND_USER_READ */
 	unsigned width;	/* bytes the value really has (int in a long slot) */
 	unsigned storage;	/* bytes the event field takes */
+	unsigned bits;	/* a bitfield's width: the kernel gives it unsigned */
 	bool storage_signed;	/* how the kernel's filter compares it */
 	bool is_signed;
 	bool missing;	/* not in this probe: only @defined() asked */

@@ -128,7 +128,7 @@ static bool numeric_compare_exact(const struct ctx_binding *b, int op,
 		return true;
 	if (op != AST_OP_EQ && op != AST_OP_NE)
 		return false;
-	bits = b->width * 8 - (b->is_signed ? 1 : 0);
+	bits = (b->bits ? b->bits : b->width * 8) - (b->is_signed ? 1 : 0);
 	return v >= 0 && (bits >= 63 || v < ((int64_t)1 << bits));
 }
 

@@ -487,7 +487,9 @@ static int bind_fetch(struct compile *c, struct dprobe *dp, const char *base,
 	b->type = TYPE_LONG;
 	b->width = f->width;
 	b->storage = f->storage;
-	b->is_signed = b->storage_signed = f->is_signed;
+	b->bits = f->bits;
+	b->is_signed = f->is_signed;
+	b->storage_signed = f->is_signed && !f->bits;
 	return 0;
 }
 

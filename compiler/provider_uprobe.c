@@ -526,10 +526,13 @@ static int finish_bits(struct compile *c, struct dprobe *dp, struct uval *v,
 	}
 	type = arena_printf(c->arena, "b%u@%u/%u", bits, shift, unit * 8);
 	err = uprobe_add_fetch(c, dp, v->field, value_fetch(c, v), type, &name);
-	/* the kernel gives the bits unsigned, in the container's width */
-	if (!err)
+	/* the kernel gives the bits unsigned, in the container's width; a
+	 * signed bitfield is sign-extended when it is handled */
+	if (!err) {
 		bind_int(b, name, v->bits.bit_size ? unit : (unsigned)ti->size,
-			 unit, !v->bits.bit_size && ti->is_signed, false);
+			 unit, ti->is_signed, false);
+		b->bits = v->bits.bit_size;
+	}
 	return err;
 }
 

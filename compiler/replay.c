@@ -106,9 +106,9 @@ static int point_index(const struct ast *probe, const struct ast *point)
 
 static void write_bind(FILE *f, int slot, const char *key, const struct ctx_binding *b)
 {
-	fprintf(f, "#@ bind %d %d %d %u %u %d %d %d %" PRId64 "\t", slot, (int)b->kind,
+	fprintf(f, "#@ bind %d %d %d %u %u %d %d %d %" PRId64 " %u\t", slot, (int)b->kind,
 		(int)b->type, b->width, b->storage, b->storage_signed, b->is_signed,
-		b->missing, b->num);
+		b->missing, b->num, b->bits);
 	escape_put(f, key);
 	fputc('\t', f);
 	escape_put(f, b->field);
@@ -211,8 +211,9 @@ static int parse_bind(struct plan_replay *r, const char *v, size_t vlen)
 	d->binds = nv;
 	b = &nv[d->nbinds];
 	memset(b, 0, sizeof(*b));
-	if (sscanf(v, "%d %d %d %u %u %d %d %d %" SCNd64, &b->slot, &kind, &type,
-		   &b->b.width, &b->b.storage, &ss, &sg, &miss, &b->b.num) != 9 ||
+	/* plan files from before bitfields had signs end at num */
+	if (sscanf(v, "%d %d %d %u %u %d %d %d %" SCNd64 " %u", &b->slot, &kind, &type,
+		   &b->b.width, &b->b.storage, &ss, &sg, &miss, &b->b.num, &b->b.bits) < 9 ||
 	    split_strings(v, vlen, s, 3)) {
 		free(s[0]);
 		free(s[1]);

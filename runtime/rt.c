@@ -207,6 +207,7 @@ static int bind_field(struct rt_field *f, const struct ctx_binding *b,
 	f->type = b->type;
 	f->missing = b->missing;
 	f->width = b->width;
+	f->bits = b->bits;
 	f->is_signed = b->is_signed;
 	f->str = b->str;
 	f->num = b->num;
@@ -317,11 +318,12 @@ static uint64_t read_raw(const unsigned char *p, int size)
 	}
 }
 
-/* the value as its C type says: an int in an 8-byte slot is an int */
+/* the value as its C type says: an int in an 8-byte slot is an int, a
+ * signed bitfield is negative when its top bit is set */
 static int64_t field_number(const struct rt_event *ev, const struct rt_field *f)
 {
 	uint64_t v;
-	unsigned bits = f->width * 8;
+	unsigned bits = f->bits ? f->bits : f->width * 8;
 
 	if (f->offset + f->size > ev->size)
 		return 0;

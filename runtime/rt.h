@@ -33,6 +33,7 @@ struct rt_field {
 	int offset, size;	/* in the record */
 	bool data_loc;	/* __data_loc: offset/length word */
 	unsigned width;
+	unsigned bits;	/* a bitfield's width, or 0 */
 	bool is_signed;
 	const char *str;
 	int64_t num;

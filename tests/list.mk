@@ -165,6 +165,7 @@ golden_tests = \
 	tests/run/try-catch.tap \
 	tests/run/wrap-arrays.tap
 live_tests = \
+	tests/live/bitfield-sign.sh \
 	tests/live/command.sh \
 	tests/live/concurrent.sh \
 	tests/live/dwarf.sh \

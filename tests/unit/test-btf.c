@@ -35,6 +35,7 @@ static struct {
  *			struct { u16 lo; u16 hi; };
  *		};
  *		unsigned int f1:3, f2:5;	// bits 64..71
+ *		int sg:4;			// bits 72..75: signed
  *		unsigned int g:6;		// bits 78..83: crosses a byte
  *		char name[16];		// 12
  *		const char *label;	// 32
@@ -84,6 +85,7 @@ static struct btf *build(void)
 	btf__add_field(b, NULL, anon_u, 32, 0);
 	btf__add_field(b, "f1", ids.u32, 64, 3);
 	btf__add_field(b, "f2", ids.u32, 67, 5);
+	btf__add_field(b, "sg", ids.s32, 72, 4);
 	btf__add_field(b, "g", ids.u32, 78, 6);
 	btf__add_field(b, "name", arr16, 96, 0);
 	btf__add_field(b, "label", ids.cchar_p, 256, 0);
@@ -190,6 +192,22 @@ static void test_bitfields(const struct btf *b)
 	/* bits 142..147 cross a byte and a 16-bit word: a 32-bit container */
 	CHECK_STR(walk(b, "in g"), "+16(%di):b6@14/32");
 	CHECK_STR(walk(b, "pin g"), "+8(+48(%di)):b6@14/32");
+	/* the kernel gives bits unsigned: a signed one says so, for the
+	 * value to be sign-extended when it is handled */
+	{
+		struct kbtf_step steps[] = { { .name = "in" }, { .name = "sg" } },
+				 f1[] = { { .name = "in" }, { .name = "f1" } };
+		struct kbtf_fetch f;
+		struct kbtf_err e;
+
+		CHECK(kbtf_walk(b, ids.outer_p, "%di", false, steps, 2, KBTF_VALUE, 0, &f, &e) == 0);
+		CHECK_STR(f.type, "b4@0/8");
+		CHECK(f.is_signed && f.bits == 4 && f.width == 1);
+		free(f.arg);
+		CHECK(kbtf_walk(b, ids.outer_p, "%di", false, f1, 2, KBTF_VALUE, 0, &f, &e) == 0);
+		CHECK(!f.is_signed && f.bits == 3);
+		free(f.arg);
+	}
 }
 
 static void test_strings(const struct btf *b)
@@ -288,7 +306,7 @@ static void test_names(const struct btf *b)
 	CHECK(kbtf_find_type(b, "my_t") == (uint32_t)ids.my_t);
 	buf[0] = '\0';
 	kbtf_member_names(b, (uint32_t)ids.inner, add_name, buf);
-	CHECK_STR(buf, "a x lo hi f1 f2 g name label ");
+	CHECK_STR(buf, "a x lo hi f1 f2 sg g name label ");
 }
 
 static char *write_file(const char *dir, const char *name, const void *data, size_t n)
