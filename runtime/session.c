@@ -479,23 +479,14 @@ static int save_formats(const struct plan *p)
 	return err;
 }
 
+static void print_plan(FILE *f, const void *p)
+{
+	program_print_plan(p, f);
+}
+
 static int save_plan(const char *key, const struct program *p)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	int err;
-
-	if (!f)
-		return -ENOMEM;
-	program_print_plan(p, f);
-	if (fclose(f)) {
-		free(text);
-		return -ENOMEM;
-	}
-	err = state_write_file(key, "plan", text, len);
-	free(text);
-	return err;
+	return state_write_printed(key, "plan", print_plan, p);
 }
 
 static int save_record(const char *key, const struct program *p,

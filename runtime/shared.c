@@ -161,26 +161,19 @@ void shared_names_free(char **names)
 
 /* --- joining ------------------------------------------------------------------- */
 
-/* "SYSTEM EVENT TRIGGER" per event: what leaving turns off */
-static int save_events(const char *key, const struct plan *p)
+static void print_events(FILE *f, const void *arg)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	int err;
+	const struct plan *p = arg;
 
-	if (!f)
-		return -ENOMEM;
 	for (size_t i = 0; i < p->ndefs; i++)
 		fprintf(f, "%s %s %s\n", p->defs[i].system, p->defs[i].event,
 			p->defs[i].trigger ? p->defs[i].trigger : "-");
-	if (fclose(f)) {
-		free(text);
-		return -ENOMEM;
-	}
-	err = state_write_file(key, "events", text, len);
-	free(text);
-	return err;
+}
+
+/* "SYSTEM EVENT TRIGGER" per event: what leaving turns off */
+static int save_events(const char *key, const struct plan *p)
+{
+	return state_write_printed(key, "events", print_events, p);
 }
 
 static int join_record(const char *key, const struct program *p,

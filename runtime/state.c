@@ -236,6 +236,26 @@ int state_write_file(const char *instance, const char *file, const void *data,
 	return err;
 }
 
+int state_write_printed(const char *instance, const char *file,
+			void (*fill)(FILE *f, const void *arg), const void *arg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	fill(f, arg);
+	if (fclose(f)) {
+		free(text);
+		return -ENOMEM;
+	}
+	err = state_write_file(instance, file, text, len);
+	free(text);
+	return err;
+}
+
 int state_read_file(const char *instance, const char *file, char **data,
 		    size_t *len)
 {

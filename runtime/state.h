@@ -26,6 +26,7 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 struct state_owner {
@@ -63,6 +64,9 @@ void state_path(const char *instance, const char *file, char *buf, size_t n);
 /* Writes @file whole (through a temporary and rename). 0 or -errno. */
 int state_write_file(const char *instance, const char *file, const void *data,
 		     size_t len);
+/* The same, with the text @fill prints into its stream (given @arg). */
+int state_write_printed(const char *instance, const char *file,
+			void (*fill)(FILE *f, const void *arg), const void *arg);
 /* Reads @file into a malloc'd NUL-terminated buffer. 0 or -errno. */
 int state_read_file(const char *instance, const char *file, char **data,
 		    size_t *len);
