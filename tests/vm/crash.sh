@@ -26,25 +26,8 @@ VM_APPEND="crashkernel=256M"
 . "$VM_SRC/vm.sh"
 . "$VM_SRC/kdump.sh"
 
-vm_ready || {
-	echo "SKIP: $VM_WHY"
-	exit 77
-}
-for p in makedumpfile trace-cmd; do
-	command -v $p >/dev/null 2>&1 || {
-		echo "SKIP: $p is not installed"
-		exit 77
-	}
-done
-if [ ! -w "$VM_CACHE" ] && ! mkdir -p "$VM_CACHE" 2>/dev/null; then
-	echo "SKIP: cannot write the VM cache $VM_CACHE (set TAP_VM_CACHE)"
-	exit 77
-fi
 start=$(date +%s)
-vm_prepare || {
-	echo "SKIP: cannot get the guest kernel (see above)"
-	exit 77
-}
+vm_test_prepare makedumpfile trace-cmd
 kdump_prepare || {
 	echo "SKIP: cannot get kexec-tools for the guest (apt-get download failed)"
 	exit 77

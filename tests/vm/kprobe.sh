@@ -13,19 +13,8 @@ set -u
 VM_SRC=$TAP_SRCDIR/tests/vm
 . "$VM_SRC/vm.sh"
 
-vm_ready || {
-	echo "SKIP: $VM_WHY"
-	exit 77
-}
-if [ ! -w "$VM_CACHE" ] && ! mkdir -p "$VM_CACHE" 2>/dev/null; then
-	echo "SKIP: cannot write the VM cache $VM_CACHE (set TAP_VM_CACHE)"
-	exit 77
-fi
 start=$(date +%s)
-vm_prepare || {
-	echo "SKIP: cannot get the guest kernel (see above)"
-	exit 77
-}
+vm_test_prepare
 echo "kernel $VM_KPKG $VM_KPKG_VERSION, prepared in $(($(date +%s) - start))s"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tap-vm-kprobe.XXXXXX")

@@ -17,22 +17,7 @@ set -u
 VM_SRC=$TAP_SRCDIR/tests/vm
 . "$VM_SRC/vm.sh"
 
-vm_ready || {
-	echo "SKIP: $VM_WHY"
-	exit 77
-}
-command -v trace-cmd >/dev/null || {
-	echo "SKIP: trace-cmd is not installed"
-	exit 77
-}
-if [ ! -w "$VM_CACHE" ] && ! mkdir -p "$VM_CACHE" 2>/dev/null; then
-	echo "SKIP: cannot write the VM cache $VM_CACHE (set TAP_VM_CACHE)"
-	exit 77
-fi
-vm_prepare || {
-	echo "SKIP: cannot get the guest kernel (see above)"
-	exit 77
-}
+vm_test_prepare trace-cmd
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tap-vm-snapshot.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 share=$WORK/share

@@ -17,6 +17,9 @@
 #                            paths in the guest
 #   vm_run DIR               boot, run DIR/run.sh, power off; returns its
 #                            exit status (125 if the guest never said)
+#   vm_test_prepare [CMD...] for a test: exits 77 saying why when the rig,
+#                            a host command CMD or the cache cannot be had;
+#                            else prepares the guest
 # As a command: vm.sh prepare | vm.sh run DIR | vm.sh ready
 #
 # Settings (environment): TAP_VM_CACHE (default /var/cache/tap-vm),
@@ -180,6 +183,27 @@ vm_prepare() {
 		[ -f "$VM_INITRD" ] || vm_build_initrd "$VM_INITRD"
 	) 9>"$VM_CACHE/.lock"
 	[ -f "$VM_INITRD" ]
+}
+
+vm_test_prepare() {
+	vm_ready || {
+		echo "SKIP: $VM_WHY"
+		exit 77
+	}
+	for cmd in "$@"; do
+		command -v "$cmd" >/dev/null 2>&1 || {
+			echo "SKIP: $cmd is not installed"
+			exit 77
+		}
+	done
+	if [ ! -w "$VM_CACHE" ] && ! mkdir -p "$VM_CACHE" 2>/dev/null; then
+		echo "SKIP: cannot write the VM cache $VM_CACHE (set TAP_VM_CACHE)"
+		exit 77
+	fi
+	vm_prepare || {
+		echo "SKIP: cannot get the guest kernel (see above)"
+		exit 77
+	}
 }
 
 vm_share_new() {
