@@ -435,26 +435,26 @@ int tfb_ncpus(void)
 	return n > 0 ? (int)n : 1;
 }
 
-int tfb_open_cpu_raw(const char *instance, int cpu)
+/* per_cpu/cpuN/@file of @instance, non-blocking; the fd or -errno */
+static int open_cpu_file(const char *instance, int cpu, const char *file)
 {
 	char path[4096];
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/instances/%s/per_cpu/cpu%d/trace_pipe_raw",
-		 tfb_tracing_dir(), instance, cpu);
+	snprintf(path, sizeof(path), "%s/instances/%s/per_cpu/cpu%d/%s",
+		 tfb_tracing_dir(), instance, cpu, file);
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
 
+int tfb_open_cpu_raw(const char *instance, int cpu)
+{
+	return open_cpu_file(instance, cpu, "trace_pipe_raw");
+}
+
 int tfb_open_cpu_snapshot(const char *instance, int cpu)
 {
-	char path[4096];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/instances/%s/per_cpu/cpu%d/snapshot_raw",
-		 tfb_tracing_dir(), instance, cpu);
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return open_cpu_file(instance, cpu, "snapshot_raw");
 }
 
 static long read_number_file(const char *path)
