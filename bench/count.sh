@@ -50,14 +50,4 @@ check() {
 
 base=$(cpu_of "$work/mix" "$N")
 echo "count by process and syscall name: $N rounds of getppid+read+write (untraced: ${base}s), $MB MB per CPU"
-header
-for tool in tapc bpftrace; do
-	[ $tool = bpftrace ] && ! have_bpftrace && { echo "bpftrace is not installed: no comparison"; break; }
-	traced $tool true
-	idle=$TRACER_CPU
-	ievents=$(events $tool)
-	traced $tool "$work/mix" "$N"
-	check $tool
-	report $tool "$(events $tool)" "${ievents:-0}" "$idle" "$base"
-done
-ratio
+compare "$base"

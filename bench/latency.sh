@@ -42,19 +42,14 @@ events() {
 	esac | awk '{ print 2 * $1 }'
 }
 
+check() {
+	local n
+	n=$(events "$1")
+	[ "${n:-0}" -ge $((2 * N)) ] || echo "$1 measured fewer than $N latencies" >&2
+}
+
 base=$(cpu_of "$work/mix" "$N")
 echo "read(2) latency histogram: $N rounds of getppid+read+write (untraced: ${base}s), $MB MB per CPU"
-header
-for tool in tapc bpftrace; do
-	[ $tool = bpftrace ] && ! have_bpftrace && { echo "bpftrace is not installed: no comparison"; break; }
-	traced $tool true
-	idle=$TRACER_CPU
-	ievents=$(events $tool)
-	traced $tool "$work/mix" "$N"
-	n=$(events $tool)
-	[ "${n:-0}" -ge $((2 * N)) ] || echo "$tool measured fewer than $N latencies" >&2
-	report $tool "${n:-0}" "${ievents:-0}" "$idle" "$base"
-done
-ratio
+compare "$base"
 echo "tapc's histogram:"
 sed -n '/value |/,$p' "$work/out.tapc"

@@ -137,3 +137,23 @@ ratio() {
 have_bpftrace() {
 	command -v bpftrace >/dev/null
 }
+
+# compare BASE: the table for tapc and bpftrace (when installed), each run
+# once idle and once on N rounds of the load, then their ratio. The
+# benchmark defines events TOOL (what the tool's output counted) and
+# check TOOL (complains on stderr when the output is wrong); BASE is the
+# load's untraced CPU.
+compare() {
+	local tool idle ievents
+	header
+	for tool in tapc bpftrace; do
+		[ $tool = bpftrace ] && ! have_bpftrace && { echo "bpftrace is not installed: no comparison"; break; }
+		traced $tool true
+		idle=$TRACER_CPU
+		ievents=$(events $tool)
+		traced $tool "$work/mix" "$N"
+		check $tool
+		report $tool "$(events $tool)" "${ievents:-0}" "$idle" "$1"
+	done
+	ratio
+}
