@@ -105,6 +105,18 @@ running() {
 	! sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | grep -q '^[ZX]'
 }
 
+# wait_gone PID [SECONDS]: until PID has ended; a SIGKILL is delivered
+# when the process next leaves the kernel, which under load takes a while
+wait_gone() {
+	n=0
+	while running "$1"; do
+		n=$((n + 1))
+		[ $n -gt $((${2:-10} * 10)) ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
 instance_exists() {
 	[ -d "$TRACEFS/instances/$1" ]
 }

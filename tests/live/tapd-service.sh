@@ -100,6 +100,7 @@ sleep 0.3
 wc=$(cut -d' ' -f1 "$TAP_RUN_DIR/sessions/tap_$C/writer")
 wa=$(cut -d' ' -f1 "$TAP_RUN_DIR/sessions/tap_$A/writer")
 kill -9 "$wc"
+wait_gone "$wc" || fail "c's writer $wc outlived SIGKILL"
 start_tapd --no-start
 grep -q "found $A: adopted (pid $wa, instance tap_$A)" "$WORK/tapd.log" ||
 	fail "a was not adopted: $(cat "$WORK/tapd.log")"
