@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "perf.h"
 #include "runtime.h"
 #include "spill.h"
@@ -516,6 +517,33 @@ static int round_once(struct loop *lp)
 	return n;
 }
 
+/*
+ * A raw recording names the -c command's task itself: the kernel's table
+ * may have lost it by the time a file is finished, or never got it (it
+ * skips a task when its lock is busy). Read while it runs, and once more
+ * from its zombie, which still has the name it ended with.
+ */
+static void name_child(struct loop *lp)
+{
+	char path[64], *comm;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)lp->o.child);
+	comm = file_read_text(path, NULL);
+	if (comm && *comm) {
+		comm[strcspn(comm, "\n")] = '\0';
+		tracedat_name_task(lp->o.raw, lp->o.child, comm);
+	}
+	free(comm);
+}
+
+static bool child_ended(const struct loop *lp)
+{
+	siginfo_t si = { 0 };
+
+	return !waitid(P_PID, (id_t)lp->o.child, &si, WEXITED | WNOHANG | WNOWAIT) &&
+	       si.si_pid == lp->o.child;
+}
+
 static enum loop_stop handle_signals(struct loop *lp, bool *stop)
 {
 	struct signalfd_siginfo si;
@@ -540,7 +568,13 @@ static enum loop_stop handle_signals(struct loop *lp, bool *stop)
 	}
 	if (lp->o.child > 0 && !lp->child_done) {
 		int status;
-		pid_t r = waitpid(lp->o.child, &status, WNOHANG);
+		pid_t r;
+
+		if (lp->o.raw && child_ended(lp)) {
+			name_child(lp);
+			tracedat_note_tasks(lp->o.raw);
+		}
+		r = waitpid(lp->o.child, &status, WNOHANG);
 
 		if (r == lp->o.child) {
 			lp->child_done = true;
@@ -599,6 +633,12 @@ static bool tick(struct loop *lp, uint64_t now)
 	lp->next_stats = now + LOOP_STATS_NS;
 	if (lp->o.instance)
 		check_drops(lp);
+	/* the kernel forgets tasks that stopped running: keep their names */
+	if (lp->o.raw) {
+		tracedat_note_tasks(lp->o.raw);
+		if (lp->o.child > 0 && !lp->child_done)
+			name_child(lp);
+	}
 	return lp->o.hooks.tick && lp->o.hooks.tick(lp->o.hooks.arg);
 }
 

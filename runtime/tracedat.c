@@ -213,22 +213,46 @@ static long *pids_of(const char *text, size_t len, size_t *n)
 	return v;
 }
 
+/* a "PID <...>" line: the kernel lost that task's name, which names nothing */
+static bool names_nothing(const char *line, size_t n)
+{
+	const char *sp = memchr(line, ' ', n);
+	size_t name_len = sp ? (size_t)(line + n - sp - 1) : 0;
+
+	return !name_len || (name_len == 5 && !memcmp(sp + 1, "<...>", 5));
+}
+
+/* @now's lines that name a task, each ending in a newline; the length */
+static size_t copy_named(char *out, const char *now, size_t now_len)
+{
+	size_t out_len = 0;
+
+	for (const char *p = now, *end = now + now_len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+
+		if (!names_nothing(p, n)) {
+			memcpy(out + out_len, p, n);
+			out_len += n;
+			out[out_len++] = '\n';
+		}
+		p += n + (nl != NULL);
+	}
+	return out_len;
+}
+
 char *tracedat_merge_cmdlines(const char *now, size_t now_len, const char *before,
 			      size_t before_len, size_t room, size_t *len)
 {
-	size_t npids, out_len = 0;
-	long *pids = pids_of(now, now_len, &npids);
+	size_t npids, out_len;
+	long *pids;
 	char *out = malloc(now_len + before_len + 2);	/* two newlines added at most */
 
-	if (!out) {
-		free(pids);
+	if (!out)
 		return NULL;
-	}
 	/* what the kernel has now first: it is newer and wins room */
-	memcpy(out, now, now_len);
-	out_len = now_len;
-	if (out_len && out[out_len - 1] != '\n')
-		out[out_len++] = '\n';
+	out_len = copy_named(out, now, now_len);
+	pids = pids_of(out, out_len, &npids);
 	for (const char *p = before, *end = before ? before + before_len : NULL; p && p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = (size_t)((nl ? nl + 1 : end) - p);
@@ -253,25 +277,52 @@ char *tracedat_merge_cmdlines(const char *now, size_t now_len, const char *befor
 	return out;
 }
 
+/* @now's lines over the tasks known so far; -ENOMEM leaves them as they were */
+static int keep_tasks(struct tracedat *td, const char *now, size_t now_len, size_t room)
+{
+	size_t len;
+	char *merged = tracedat_merge_cmdlines(now, now_len, td->cmdlines, td->cmdlines_len,
+					       room, &len);
+
+	if (!merged)
+		return -ENOMEM;
+	free(td->cmdlines);
+	td->cmdlines = merged;
+	td->cmdlines_len = len;
+	return 0;
+}
+
+int tracedat_note_tasks(struct tracedat *td)
+{
+	size_t len = 0;
+	char *now = read_src(td->o.root, "saved_cmdlines", &len);
+	int err = keep_tasks(td, now ? now : "", now ? len : 0, TD_CMDLINES_ROOM);
+
+	free(now);
+	return err;
+}
+
+int tracedat_name_task(struct tracedat *td, pid_t pid, const char *comm)
+{
+	char line[64];
+	int n = snprintf(line, sizeof(line), "%d %.15s\n", (int)pid, comm);
+
+	return keep_tasks(td, line, (size_t)n, TD_CMDLINES_ROOM);
+}
+
 /* cmdlines, CPU count, options and the CPU data table */
 static int build_tail(struct tracedat *td, struct strbuf *sb, const uint64_t *off,
 		      size_t room)
 {
 	size_t len = 0, clock_len = td->o.trace_clock ? strlen(td->o.trace_clock) + 1 : 0;
 	char *now = read_src(td->o.root, "saved_cmdlines", &len);
-	char *cmd = tracedat_merge_cmdlines(now ? now : "", now ? len : 0, td->cmdlines,
-					    td->cmdlines_len, room, &len);
 	int err;
 
+	/* out of memory: the names known so far, still */
+	keep_tasks(td, now ? now : "", now ? len : 0, room);
 	free(now);
-	if (!cmd)
-		len = 0;
-	err = put_u64(sb, len) | put(sb, cmd ? cmd : "", len);
-	if (cmd) {
-		free(td->cmdlines);
-		td->cmdlines = cmd;
-		td->cmdlines_len = len;
-	}
+	len = td->cmdlines_len <= room ? td->cmdlines_len : 0;
+	err = put_u64(sb, len) | put(sb, td->cmdlines ? td->cmdlines : "", len);
 	err |= put_u32(sb, (uint32_t)td->o.ncpus);
 	err |= put(sb, "options  ", 10);
 	if (clock_len)

@@ -88,6 +88,17 @@ uint64_t tracedat_bytes(const struct tracedat *td);
 unsigned long tracedat_files(const struct tracedat *td);
 
 /*
+ * Task names: the kernel's saved_cmdlines forgets a task some time after
+ * it last ran (its slot is reused, or was never filled when the lock was
+ * busy), so the recorder keeps what it has seen. tracedat_note_tasks()
+ * takes what the kernel knows now (called every second or so while
+ * recording); tracedat_name_task() adds one task the caller knows, such
+ * as the -c command read before it is reaped. 0 or -ENOMEM.
+ */
+int tracedat_note_tasks(struct tracedat *td);
+int tracedat_name_task(struct tracedat *td, pid_t pid, const char *comm);
+
+/*
  * The kernel's saved_cmdlines is a small table of recent tasks, so a task
  * that stopped running for a while is no longer in it when a file is
  * finished. Each file gets @now ("PID COMM" lines) plus the lines of

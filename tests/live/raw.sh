@@ -26,7 +26,8 @@ TAP
 expect_eq "mode" "$(stat -c %a "$WORK/t.dat")" 640
 closes "$WORK/t.dat" >"$WORK/got"
 seq 20000000 20004999 >"$WORK/want"
-cmp -s "$WORK/got" "$WORK/want" || fail "events differ: $(wc -l <"$WORK/got") of 5000"
+cmp -s "$WORK/got" "$WORK/want" ||
+	fail "events differ: $(wc -l <"$WORK/got") of 5000; the report has $(grep -c sys_enter_close "$WORK/report") close events, such as: $(grep -m 3 sys_enter_close "$WORK/report")"
 # the trace.dat knows the task names (saved cmdlines) and the clock
 grep -q "closer-" "$WORK/report" || fail "no task names in the report"
 trace-cmd report --stat "$WORK/t.dat" >/dev/null 2>&1 || true

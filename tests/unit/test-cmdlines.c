@@ -46,5 +46,10 @@ int main(void)
 	CHECK_MERGE("", "3 x\n", 1000, "3 x\n");
 	CHECK_MERGE("1 a", "2 b", 1000, "1 a\n2 b\n");
 	CHECK_MERGE("", NULL, 1000, "");
+	/* a pid whose name the kernel lost keeps the name known before */
+	CHECK_MERGE("1 init\n42 <...>\n43 <...>\n", "42 closer\n", 1000, "1 init\n42 closer\n");
+	CHECK_MERGE("42\n7 \n8 x\n", NULL, 1000, "8 x\n");
+	/* one task named by the caller, over what was known */
+	CHECK_MERGE("42 closer\n", "42 sh\n1 init\n", 1000, "42 closer\n1 init\n");
 	return CHECK_DONE();
 }
