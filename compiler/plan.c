@@ -156,6 +156,7 @@ static void print_instance(const struct plan *p, FILE *out)
 void plan_print(const struct plan *p, FILE *out)
 {
 	char path[512];
+	size_t *order;
 
 	fprintf(out, "# tap plan 1\n");
 	fprintf(out, "# script %s fnv1a64:%s\n", p->script_name, p->script_hash);
@@ -175,8 +176,12 @@ void plan_print(const struct plan *p, FILE *out)
 			put_write(out, "append", p->events_file, line);
 		free(line);
 	}
+	/* (out of memory: script order, as tfb_session_create() would fail) */
+	order = malloc((p->ndefs ? p->ndefs : 1) * sizeof(*order));
+	if (order)
+		probe_defs_enable_order(p->defs, p->ndefs, order);
 	for (size_t i = 0; i < p->ndefs; i++) {
-		const struct probe_def *d = &p->defs[i];
+		const struct probe_def *d = &p->defs[order ? order[i] : i];
 
 		if (d->filter)
 			put_event_write(p, out, d, "filter", d->filter);
@@ -184,6 +189,7 @@ void plan_print(const struct plan *p, FILE *out)
 			put_event_write(p, out, d, "trigger", d->trigger);
 		put_event_write(p, out, d, "enable", "1");
 	}
+	free(order);
 	snprintf(path, sizeof(path), "instances/%s/tracing_on", p->instance.name);
 	put_write(out, "write", path, "1");
 }

@@ -71,6 +71,39 @@ char *probe_def_format(const struct probe_def *d)
 	return buf;
 }
 
+static bool same_user_point(const struct probe_def *a, const struct probe_def *b)
+{
+	return (a->kind == PROBE_DEF_UPROBE || a->kind == PROBE_DEF_URETPROBE) &&
+	       a->kind == b->kind && a->offset == b->offset && a->target && b->target &&
+	       !strcmp(a->target, b->target);
+}
+
+void probe_defs_enable_order(const struct probe_def *defs, size_t n, size_t *order)
+{
+	size_t *group = malloc((n ? n : 1) * sizeof(*group));
+	bool *grouped = calloc(n ? n : 1, sizeof(*grouped));
+
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	/* out of memory: script order, and only the handler order suffers */
+	for (size_t i = 0; group && grouped && i < n; i++) {
+		size_t k = 0;
+
+		if (grouped[i])
+			continue;
+		for (size_t j = i; j < n; j++)
+			if (j == i || same_user_point(&defs[i], &defs[j])) {
+				group[k++] = j;
+				grouped[j] = true;
+			}
+		/* the group keeps its places, filled last to first */
+		for (size_t j = 0; j < k; j++)
+			order[group[j]] = group[k - 1 - j];
+	}
+	free(group);
+	free(grouped);
+}
+
 void probe_def_release(struct probe_def *d)
 {
 	for (size_t i = 0; i < d->nfetch; i++) {

@@ -60,6 +60,7 @@ golden_tests = \
 	tests/compile/uprobe-nopie.tap \
 	tests/compile/uprobe-pid.tap \
 	tests/compile/uprobe-return.tap \
+	tests/compile/uprobe-same-point.tap \
 	tests/compile/uprobe-shlib.tap \
 	tests/compile/uprobe-strings.tap \
 	tests/compile/uprobe-wildcard.tap \
@@ -218,6 +219,7 @@ live_tests = \
 	tests/live/taskinfo.sh \
 	tests/live/timers.sh \
 	tests/live/tracepoint.sh \
+	tests/live/uprobe-same-point.sh \
 	tests/live/uprobe.sh \
 	tests/live/usdt-libc.sh \
 	tests/live/usdt-pid.sh \

@@ -169,6 +169,16 @@ static int create_dynamic(struct tfb_session *s, size_t i, struct diag *d)
 	return err;
 }
 
+/* probe_defs_enable_order() of @p's definitions; NULL when out of memory */
+static size_t *enable_order(const struct plan *p)
+{
+	size_t *order = malloc((p->ndefs ? p->ndefs : 1) * sizeof(*order));
+
+	if (order)
+		probe_defs_enable_order(p->defs, p->ndefs, order);
+	return order;
+}
+
 static int enable_event(struct tfb_session *s, size_t i, struct diag *d)
 {
 	const struct probe_def *def = &s->plan->defs[i];
@@ -211,6 +221,7 @@ int tfb_session_create(const struct plan *p, struct diag *d,
 		       struct tfb_session **out)
 {
 	struct tfb_session *s = session_alloc(p);
+	size_t *order;
 	int err;
 
 	if (!s)
@@ -219,8 +230,12 @@ int tfb_session_create(const struct plan *p, struct diag *d,
 	for (size_t i = 0; !err && i < p->ndefs; i++)
 		if (probe_def_is_dynamic(&p->defs[i]))
 			err = create_dynamic(s, i, d);
+	order = err ? NULL : enable_order(p);
+	if (!err && !order)
+		err = -ENOMEM;
 	for (size_t i = 0; !err && i < p->ndefs; i++)
-		err = enable_event(s, i, d);
+		err = enable_event(s, order[i], d);
+	free(order);
 	if (err) {
 		if (err != -EEXIST)
 			tfb_session_destroy(s);
@@ -306,14 +321,18 @@ int tfb_guest_create(const struct plan *p, struct diag *d, struct tfb_session **
 
 int tfb_guest_enable(struct tfb_session *s)
 {
-	for (size_t i = 0; i < s->plan->ndefs; i++) {
-		const struct probe_def *def = &s->plan->defs[i];
+	size_t *order = enable_order(s->plan);
+	int err = order ? 0 : -ENOMEM;
+
+	for (size_t i = 0; !err && i < s->plan->ndefs; i++) {
+		const struct probe_def *def = &s->plan->defs[order[i]];
 
 		if (tracefs_event_file_write(s->inst, def->system, def->event, "enable",
 					     "1") < 0)
-			return errno ? -errno : -EIO;
+			err = errno ? -errno : -EIO;
 	}
-	return 0;
+	free(order);
+	return err;
 }
 
 int tfb_instance_event_off(const char *instance, const char *system,
