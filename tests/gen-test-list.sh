@@ -10,6 +10,13 @@ cd "$(dirname "$0")/.."
 	for f in tests/compile/*.tap tests/errors/*.tap tests/parse/*.tap tests/run/*.tap; do
 		[ -f "$f" ] && printf ' \\\n\t%s' "$f"
 	done
+	# what each golden test compares with: .expect, .err (errors) or .out (run)
+	printf '\ngolden_expected ='
+	for f in tests/compile/*.tap tests/errors/*.tap tests/parse/*.tap tests/run/*.tap; do
+		for x in expect err out; do
+			[ -f "${f%.tap}.$x" ] && printf ' \\\n\t%s' "${f%.tap}.$x"
+		done
+	done
 	printf '\nlive_tests ='
 	for f in tests/live/*.sh; do
 		case $f in */lib.sh | */lib-*.sh) continue ;; esac

@@ -12,8 +12,7 @@ include tests/list.mk
 EXTRA_DIST += tests/run-golden.sh tests/gen-test-list.sh tests/list.mk \
 	tests/list-current.sh tests/docs-match.sh tests/live/lib.sh tests/live/lib-tapd.sh tests/target \
 	tests/target-minimal \
-	$(golden_tests) $(live_tests) \
-	$(golden_tests:.tap=.expect)
+	tests/live/progs $(golden_tests) $(golden_expected) $(live_tests)
 
 TESTS += tests/list-current.sh tests/docs-match.sh $(golden_tests) $(unit_tests) $(live_tests)
 
