@@ -390,8 +390,32 @@ static struct probe_def *find_def(struct plan_replay *r, const char *sys, const 
 }
 
 /*
- * Enables come in definition order (filter, trigger, enable for each), so
- * the order they name events in is the definitions' order: dynamic ones
+ * The enables came in probe_defs_enable_order(), which reverses the
+ * uprobes of one address in their places: doing it again gives the
+ * definitions' order back.
+ */
+static int undo_enable_order(struct probe_def *defs, size_t n)
+{
+	size_t *order = malloc((n ? n : 1) * sizeof(*order));
+	struct probe_def *copy = malloc((n ? n : 1) * sizeof(*copy));
+
+	if (!order || !copy) {
+		free(order);
+		free(copy);
+		return -ENOMEM;
+	}
+	memcpy(copy, defs, n * sizeof(*defs));
+	probe_defs_enable_order(copy, n, order);
+	for (size_t i = 0; i < n; i++)
+		defs[i] = copy[order[i]];
+	free(order);
+	free(copy);
+	return 0;
+}
+
+/*
+ * Enables come in enable order (filter, trigger, enable for each), so
+ * the order they name events in gives the definitions' order: dynamic ones
  * move from their "append" line to their place, tracepoints are new.
  */
 static int event_write(struct plan_replay *r, size_t *order, size_t *n,
@@ -538,6 +562,7 @@ int replay_parse_plan(struct plan_replay *r, const char *text)
 				sorted[i] = r->defs[order[i]];
 			free(r->defs);
 			r->defs = sorted;
+			err = undo_enable_order(r->defs, n);
 		}
 	} else if (!err) {
 		err = -EINVAL;	/* a dynamic event that is never enabled */

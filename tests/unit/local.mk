@@ -67,3 +67,6 @@ unit_tests += tests/unit/test-task
 tests_unit_test_task_SOURCES = tests/unit/test-task.c tests/unit/check.h
 tests_unit_test_task_CPPFLAGS = $(AM_CPPFLAGS) $(TRACEEVENT_CFLAGS)
 tests_unit_test_task_LDADD = $(RUNTIME_LIBS) $(TFB_LIBS) $(UNIT_LDADD)
+unit_tests += tests/unit/test-enable-order
+tests_unit_test_enable_order_SOURCES = tests/unit/test-enable-order.c tests/unit/check.h
+tests_unit_test_enable_order_LDADD = $(UNIT_LDADD)
