@@ -50,6 +50,13 @@ stop() {
 	wait "$pid" || fail "tapc failed: $(cat "$WORK/err")"
 }
 
+# a switch of session $1 that must fail, and say so
+rotate_fails() {
+	"$TAPC" --rotate "${PREFIX}_$1" >"$WORK/rot" 2>&1 && fail "a switch succeeded: $(cat "$WORK/rot")"
+	grep -q "cannot switch the log file of '${PREFIX}_$1'" "$WORK/rot" ||
+		fail "a failed switch: $(cat "$WORK/rot")"
+}
+
 # $1 file, $2 first, $3 last: the file holds exactly first..last after ready
 expect_records() {
 	expect_eq "$1" "$(grep -v ready "$1" | tr '\n' ' ')" "$(seq "$2" "$3" | tr '\n' ' ')"
@@ -61,14 +68,13 @@ start "$WORK/d/log" rm
 "$WORK/$CLOSER" 30000000 5 0 0 fchdir
 wait_for "$WORK/d/log" 30000004 || fail "no records before the removal"
 rm -rf "$WORK/d"
-kill -USR2 "$pid"
+# tapc --rotate waits for the session's answer: each switch is done when it returns
+rotate_fails rm
 wait_for "$WORK/err" "cannot open" || fail "the failed switch was not reported"
 "$WORK/$CLOSER" 30000005 5 0 0 fchdir
-sleep 1.5
-kill -USR2 "$pid"
-sleep 0.5
+rotate_fails rm
 mkdir "$WORK/d"
-kill -USR2 "$pid"
+"$TAPC" --rotate "${PREFIX}_rm" >"$WORK/rot" 2>&1 || fail "the switch after the directory came back: $(cat "$WORK/rot")"
 wait_for "$WORK/d/log.3" 30000009 || fail "held records not written after the directory came back: $(ls "$WORK/d") $(cat "$WORK/err")"
 "$WORK/$CLOSER" 30000010 5 0 0 fchdir
 wait_for "$WORK/d/log.3" 30000014 || fail "no records after the directory came back"
@@ -82,11 +88,10 @@ mkdir "$WORK/u" "$WORK/u/log.1"
 start "$WORK/u/log" dir
 "$WORK/$CLOSER" 30000000 3 0 0 fchdir
 wait_for "$WORK/u/log" 30000002 || fail "no records before the switch"
-kill -USR2 "$pid"
+rotate_fails dir
 wait_for "$WORK/err" "cannot open '$WORK/u/log.1'" || fail "the bad name was not reported: $(cat "$WORK/err")"
 "$WORK/$CLOSER" 30000003 3 0 0 fchdir
-sleep 0.5
-kill -USR2 "$pid"
+"$TAPC" --rotate "${PREFIX}_dir" >"$WORK/rot" 2>&1 || fail "the switch to log.2: $(cat "$WORK/rot")"
 wait_for "$WORK/u/log.2" 30000005 || fail "held records not written to log.2"
 stop
 expect_records "$WORK/u/log.2" 30000003 30000005
