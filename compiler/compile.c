@@ -22,6 +22,7 @@ const struct provider *const providers[] = {
 	&timer_provider,
 	&tracepoint_provider,
 	&syscall_provider,
+	&syscall_any_provider,
 	&uprobe_provider,
 	&perf_provider,
 	&kprobe_provider,
@@ -276,7 +277,7 @@ static void unknown_point(struct compile *c, struct ast *point)
 {
 	static const char *const families[] = {
 		"begin", "end", "error", "never", "timer", "kernel", "syscall",
-		"process", "perf", "module",
+		"syscall_any", "nd_syscall", "process", "perf", "module",
 	};
 	struct suggest sg;
 
@@ -600,6 +601,9 @@ static void print_binding(const struct handler *h, const struct dprobe *dp,
 		break;
 	case BIND_ARGSTR:
 		fputs("the arguments, formatted", out);
+		break;
+	case BIND_SYSCALL_NAME:
+		fprintf(out, "the name of system call number field %s", b->field);
 		break;
 	}
 	fputc('\n', out);

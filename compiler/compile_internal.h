@@ -65,7 +65,8 @@ struct provider {
 
 extern const struct provider *const providers[];
 extern const struct provider basic_provider, timer_provider,
-	tracepoint_provider, syscall_provider, uprobe_provider, perf_provider;
+	tracepoint_provider, syscall_provider, syscall_any_provider, uprobe_provider,
+	perf_provider;
 extern const struct provider kprobe_provider;
 extern const struct provider sdt_provider;
 

@@ -58,6 +58,7 @@ enum binding_kind {
 	BIND_USER_READ,	/* a string read from the process when handled */
 	BIND_PARMS,	/* $$parms: the event's argument fields, formatted */
 	BIND_ARGSTR,	/* argstr: the syscall's arguments, comma separated */
+	BIND_SYSCALL_NAME,	/* syscall_any's name: field holds the number */
 };
 
 struct ctx_binding {

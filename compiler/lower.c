@@ -13,6 +13,7 @@
 
 #include "builtins.h"
 #include "compile_internal.h"
+#include "syscalls.h"
 
 struct filter_ctx {
 	struct compile *c;
@@ -54,7 +55,20 @@ struct filter_operand {
 	const char *name;
 	const struct ctx_binding *b;	/* NULL for the special fields */
 	bool is_string;
+	bool syscall_name;	/* a number the handler reads as a name */
 };
+
+/* the number of the system call a string literal names, or -1 */
+static long syscall_number_of(const struct ast *str)
+{
+	char name[64];
+
+	if (str->len >= sizeof(name))
+		return -1;
+	memcpy(name, str->str, str->len);
+	name[str->len] = '\0';
+	return syscall_number(name);
+}
 
 static bool special_field(const struct ast *e, struct filter_operand *o)
 {
@@ -91,11 +105,12 @@ static bool field_operand(struct filter_ctx *f, const struct ast *e,
 	if (!(e->flags & AST_CTX) || e->slot < 0 || !f->dp->ctx)
 		return false;
 	b = &f->dp->ctx[e->slot];
-	if (b->kind != BIND_FIELD || b->missing)
+	if ((b->kind != BIND_FIELD && b->kind != BIND_SYSCALL_NAME) || b->missing)
 		return false;
 	o->name = b->field;
 	o->b = b;
 	o->is_string = b->type == TYPE_STRING;
+	o->syscall_name = b->kind == BIND_SYSCALL_NAME;
 	return true;
 }
 
@@ -157,6 +172,14 @@ static char *cmp_filter(struct filter_ctx *f, const struct ast *e, bool neg)
 	}
 	if (neg)
 		op = negate_cmp(op);
+	/* syscall_any's name == "read": the number the kernel records */
+	if (o.syscall_name) {
+		long nr = val->kind == AST_STR ? syscall_number_of(val) : -1;
+
+		if (nr < 0 || (op != AST_OP_EQ && op != AST_OP_NE))
+			return NULL;
+		return arena_printf(f->c->arena, "%s %s %ld", o.name, ast_op_name(op), nr);
+	}
 	if (o.is_string) {
 		if (val->kind != AST_STR || !string_literal_ok(val) ||
 		    (op != AST_OP_EQ && op != AST_OP_NE))

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * kernel.trace("system:name") and syscall.NAME[.return]: existing
- * tracepoints, enabled in the session's instance. Their fields are what
- * the kernel records; $field reads one, $prev->pid reads prev_pid.
+ * kernel.trace("system:name"), syscall.NAME[.return] (nd_syscall too) and
+ * syscall_any[.return]: existing tracepoints, enabled in the session's
+ * instance. Their fields are what the kernel records; $field reads one,
+ * $prev->pid reads prev_pid.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "compile_internal.h"
+#include "syscalls.h"
 
 /* tap's limit on the events one wildcard probe point may expand to */
 #define TP_WILDCARD_MAX 1000
@@ -17,6 +19,7 @@
 struct tp_probe {
 	const struct tp_format *fmt;
 	const char *syscall;	/* syscall.NAME: NAME */
+	bool any;	/* syscall_any: one event for every system call */
 	bool is_return;
 };
 
@@ -124,6 +127,7 @@ struct tp_expand {
 	struct ast *probe, *point;
 	const struct provider *prov;
 	const char *syscall_glob;	/* syscall.X: match names without the prefix */
+	const char *any_pp;	/* syscall_any[.return]: the probe point's name */
 	bool is_return;
 	int count;
 	int err;
@@ -153,15 +157,19 @@ static int tp_add(const char *sys, const char *name, void *arg)
 	}
 	tp->fmt = fmt;
 	tp->is_return = x->is_return;
+	tp->any = x->any_pp != NULL;
 	/* @name lives only as long as this callback */
 	if (x->syscall_glob)
 		tp->syscall = arena_strdup(c->arena, name + strlen(x->is_return ?
 								   "sys_exit_" : "sys_enter_"));
 	dp->pdata = tp;
-	dp->pp = x->syscall_glob ?
-			 arena_printf(c->arena, "syscall.%s%s", tp->syscall,
-				      x->is_return ? ".return" : "") :
-			 arena_printf(c->arena, "kernel.trace(\"%s:%s\")", sys, name);
+	if (x->any_pp)
+		dp->pp = arena_strdup(c->arena, x->any_pp);
+	else if (x->syscall_glob)
+		dp->pp = arena_printf(c->arena, "syscall.%s%s", tp->syscall,
+				      x->is_return ? ".return" : "");
+	else
+		dp->pp = arena_printf(c->arena, "kernel.trace(\"%s:%s\")", sys, name);
 	dp->func = tp->syscall ? arena_printf(c->arena, "__x64_sys_%s", tp->syscall) : "";
 	if (!compile_add_def(c, dp, PROBE_DEF_TRACEPOINT, sys, name))
 		x->err = -ENOMEM;
@@ -265,9 +273,10 @@ static int trace_expand(struct compile *c, struct ast *probe, struct ast *pp)
 
 /* --- syscall.NAME ---------------------------------------------------------- */
 
+/* nd_syscall is SystemTap's syscall without DWARF: here they are one */
 static bool syscall_match(const struct ast *pp)
 {
-	return pp_is(pp, 0, "syscall");
+	return pp_is(pp, 0, "syscall") || pp_is(pp, 0, "nd_syscall");
 }
 
 static int syscall_expand(struct compile *c, struct ast *probe, struct ast *pp)
@@ -286,7 +295,7 @@ static int syscall_expand(struct compile *c, struct ast *probe, struct ast *pp)
 	if (!name || name->a || pp_ncomps(pp) > 3 ||
 	    (pp_ncomps(pp) == 3 && !pp_is(pp, 2, "return"))) {
 		diag_error(c->diag, pp->loc,
-			   "write syscall.NAME or syscall.NAME.return");
+			   "write %s.NAME or %s.NAME.return", pp->a->name, pp->a->name);
 		return 0;
 	}
 	x.is_return = pp_ncomps(pp) == 3;
@@ -525,4 +534,95 @@ const struct provider syscall_provider = {
 	.bind = syscall_bind,
 	.candidates = syscall_candidates,
 	.has_name = syscall_has_name,
+};
+
+/* --- syscall_any[.return] ----------------------------------------------------- */
+
+/*
+ * Every system call through the raw_syscalls events: two events instead of
+ * hundreds, which record only the number; name is looked up when handled
+ * (util/syscalls.h), and a filter on it becomes one on the number.
+ */
+static bool any_match(const struct ast *pp)
+{
+	return pp_is(pp, 0, "syscall_any");
+}
+
+static int any_expand(struct compile *c, struct ast *probe, struct ast *pp)
+{
+	struct tp_expand x = { .c = c, .probe = probe, .point = pp,
+			       .prov = &syscall_any_provider };
+	const char *event;
+
+	if (!target_has(c->target, TF_SYSCALLS)) {
+		diag_error(c->diag, pp->loc,
+			   "this kernel has no %s; syscall probes need them",
+			   target_feature_desc(TF_SYSCALLS));
+		return 0;
+	}
+	if (pp->a->a || pp_ncomps(pp) > 2 || (pp_ncomps(pp) == 2 && !pp_is(pp, 1, "return"))) {
+		diag_error(c->diag, pp->loc, "write syscall_any or syscall_any.return");
+		return 0;
+	}
+	x.is_return = pp_ncomps(pp) == 2;
+	x.any_pp = x.is_return ? "syscall_any.return" : "syscall_any";
+	event = x.is_return ? "sys_exit" : "sys_enter";
+	if (target_events_walk(c->target, "raw_syscalls", event, tp_add, &x) < 0)
+		return x.err ? x.err : -EIO;
+	if (x.err)
+		return x.err;
+	if (!x.count && !(pp->flags & AST_PP_OPTIONAL))
+		diag_error(c->diag, pp->loc, "this kernel has no raw_syscalls:%s event", event);
+	return 0;
+}
+
+static bool any_has_name(const struct dprobe *dp, const char *name)
+{
+	if (!strcmp(name, "name") || !strcmp(name, "syscall_nr"))
+		return true;
+	return tp_data(dp)->is_return && !strcmp(name, "retval");
+}
+
+static int any_bind(struct compile *c, struct dprobe *dp, const struct ctx_ref *r,
+		    struct ctx_binding *b)
+{
+	struct ctx_ref field = *r;
+
+	if (r->kind != CTX_NAME)
+		return tp_bind(c, dp, r, b);
+	field.kind = CTX_TARGET;
+	if (!strcmp(r->var, "name")) {
+		field.var = "$id";
+		if (bind_target(c, dp, &field, b) || b->kind != BIND_FIELD)
+			return -ENOENT;
+		b->kind = BIND_SYSCALL_NAME;
+		b->type = TYPE_STRING;
+		return 0;
+	}
+	if (!strcmp(r->var, "syscall_nr"))
+		field.var = "$id";
+	else if (!strcmp(r->var, "retval") && tp_data(dp)->is_return)
+		field.var = "$return";
+	else
+		return -ENOENT;
+	return bind_target(c, dp, &field, b);
+}
+
+static void any_candidates(struct compile *c, struct dprobe *dp,
+			   void (*add)(void *arg, const char *name), void *arg)
+{
+	tp_candidates(c, dp, add, arg);
+	add(arg, "name");
+	add(arg, "syscall_nr");
+	if (tp_data(dp)->is_return)
+		add(arg, "retval");
+}
+
+const struct provider syscall_any_provider = {
+	.name = "syscall_any",
+	.match = any_match,
+	.expand = any_expand,
+	.bind = any_bind,
+	.candidates = any_candidates,
+	.has_name = any_has_name,
 };

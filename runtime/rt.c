@@ -16,6 +16,7 @@
 #include "json.h"
 #include "rt.h"
 #include "symbolize.h"
+#include "syscalls.h"
 
 /* --- setup ------------------------------------------------------------------ */
 
@@ -211,7 +212,8 @@ static int bind_field(struct rt_field *f, const struct ctx_binding *b,
 	f->is_signed = b->is_signed;
 	f->str = b->str;
 	f->num = b->num;
-	if (b->missing || (b->kind != BIND_FIELD && b->kind != BIND_USER_READ))
+	if (b->missing || (b->kind != BIND_FIELD && b->kind != BIND_USER_READ &&
+			   b->kind != BIND_SYSCALL_NAME))
 		return 0;
 	tf = tep_find_field(ev, b->field);
 	if (!tf) {
@@ -552,6 +554,18 @@ static struct sv format_listed(struct exec *x, const char *list)
 	return v;
 }
 
+/* syscall_any's name: "syscall_NR" for a number tap's table lacks */
+static struct sv syscall_name_of(struct exec *x, int64_t nr)
+{
+	const char *name = syscall_name((long)nr);
+	char buf[32];
+
+	if (name)
+		return sv_from(name, strlen(name));
+	snprintf(buf, sizeof(buf), "syscall_%" PRId64, nr);
+	return scratch_copy(&x->rt->scratch, sv_from(buf, strlen(buf)));
+}
+
 struct sv ctx_str(struct exec *x, const struct ast *e)
 {
 	const struct rt_field *f = field_of(x, e);
@@ -572,6 +586,8 @@ struct sv ctx_str(struct exec *x, const struct ast *e)
 		return format_fields(x, false, f->str);
 	case BIND_ARGSTR:
 		return format_fields(x, true, f->str);
+	case BIND_SYSCALL_NAME:
+		return syscall_name_of(x, field_number(x->ev, f));
 	default:
 		return SV_EMPTY;
 	}

@@ -46,6 +46,7 @@ golden_tests = \
 	tests/compile/sdt-semaphore.tap \
 	tests/compile/snapshot-trigger.tap \
 	tests/compile/snapshot-user.tap \
+	tests/compile/syscall-any.tap \
 	tests/compile/syscall-args.tap \
 	tests/compile/syscall-return.tap \
 	tests/compile/syscall-user-string.tap \
@@ -115,6 +116,7 @@ golden_tests = \
 	tests/errors/stray-character.tap \
 	tests/errors/syntax-if-parens.tap \
 	tests/errors/syntax-missing-brace.tap \
+	tests/errors/syscall-any-form.tap \
 	tests/errors/timer-unit.tap \
 	tests/errors/type-array-key-conflict.tap \
 	tests/errors/type-global-conflict.tap \
@@ -212,6 +214,7 @@ golden_expected = \
 	tests/compile/sdt-semaphore.expect \
 	tests/compile/snapshot-trigger.expect \
 	tests/compile/snapshot-user.expect \
+	tests/compile/syscall-any.expect \
 	tests/compile/syscall-args.expect \
 	tests/compile/syscall-return.expect \
 	tests/compile/syscall-user-string.expect \
@@ -281,6 +284,7 @@ golden_expected = \
 	tests/errors/stray-character.err \
 	tests/errors/syntax-if-parens.err \
 	tests/errors/syntax-missing-brace.err \
+	tests/errors/syscall-any-form.err \
 	tests/errors/timer-unit.err \
 	tests/errors/type-array-key-conflict.err \
 	tests/errors/type-global-conflict.err \
@@ -372,6 +376,7 @@ live_tests = \
 	tests/live/sdt.sh \
 	tests/live/sigkill.sh \
 	tests/live/signals.sh \
+	tests/live/syscall-any.sh \
 	tests/live/syscalls.sh \
 	tests/live/tapd-backup.sh \
 	tests/live/tapd-bootbuf.sh \
