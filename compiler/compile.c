@@ -633,6 +633,8 @@ static void print_dprobe(const struct program *p, const struct dprobe *dp,
 		dprobe_kind_name(dp->kind), dp->pp);
 	if (dp->kind == DPROBE_TIMER)
 		fprintf(out, " every %" PRIu64 " ns", dp->period_ns);
+	if (dp->kind == DPROBE_TIMER && dp->randomize_ns)
+		fprintf(out, " +-%" PRIu64 " ns", dp->randomize_ns);
 	if (dp->kind == DPROBE_PERF)
 		fprintf(out, " perf_event_open type=%u config=%" PRIu64
 			" sample_period=%" PRIu64 " on every CPU",

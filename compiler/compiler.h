@@ -103,6 +103,7 @@ struct dprobe {
 	char *pp;	/* canonical probe point, for pp() */
 	char *func;	/* for probefunc() */
 	uint64_t period_ns;	/* timers */
+	uint64_t randomize_ns;	/* timer.X(N).randomize(M): each period +-M */
 	struct perf_spec perf;	/* DPROBE_PERF */
 	int def_index;	/* its kernel definition in the plan, or -1 */
 	struct ctx_binding *ctx;	/* one per handler context slot */

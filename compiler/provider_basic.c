@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* begin, end, error, never and timer.*: probes that run in user space. */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "compile_internal.h"
@@ -63,11 +64,40 @@ static const struct {
 	{ "hz", 0 },
 };
 
+/*
+ * timer.ms(N).randomize(M): each period is N plus or minus up to M, in
+ * the same unit (SystemTap's; it spreads probes that would fire together).
+ */
+static bool randomize_ok(struct compile *c, struct ast *pp, uint64_t unit_ns, int64_t n,
+			 int64_t *spread)
+{
+	const struct ast *r = pp_comp(pp, 2);
+
+	if (!pp_is(pp, 2, "randomize") || pp_ncomps(pp) > 3) {
+		const struct ast *extra = pp_is(pp, 2, "randomize") ? pp_comp(pp, 3) : r;
+
+		diag_error(c->diag, extra->loc, "unexpected '%s' after the timer period",
+			   extra->name);
+		return false;
+	}
+	if (!unit_ns) {
+		diag_error(c->diag, r->loc, "timer.hz() cannot be randomized: give a period, "
+			   "such as timer.ms(N).randomize(M)");
+		return false;
+	}
+	if (!pp_num_arg(c, pp, 2, spread) || *spread <= 0 || *spread >= n) {
+		diag_error(c->diag, r->loc,
+			   "randomize() needs a positive number below the period (%" PRId64 ")", n);
+		return false;
+	}
+	return true;
+}
+
 static int timer_expand(struct compile *c, struct ast *probe, struct ast *pp)
 {
 	const struct ast *unit = pp_comp(pp, 1);
 	struct dprobe *dp;
-	int64_t n = 0;
+	int64_t n = 0, spread = 0;
 
 	if (!unit) {
 		diag_error(c->diag, pp->loc,
@@ -82,12 +112,8 @@ static int timer_expand(struct compile *c, struct ast *probe, struct ast *pp)
 				   "timer.%s() needs a positive number", unit->name);
 			return 0;
 		}
-		if (pp_ncomps(pp) > 2) {
-			diag_error(c->diag, pp_comp(pp, 2)->loc,
-				   "unexpected '%s' after the timer period",
-				   pp_comp(pp, 2)->name);
+		if (pp_ncomps(pp) > 2 && !randomize_ok(c, pp, timer_units[i].ns, n, &spread))
 			return 0;
-		}
 		dp = compile_add_dprobe(c, probe, pp, NULL, DPROBE_TIMER);
 		if (!dp)
 			return -ENOMEM;
@@ -95,6 +121,7 @@ static int timer_expand(struct compile *c, struct ast *probe, struct ast *pp)
 						    1000000000ull / (uint64_t)n;
 		if (!dp->period_ns)
 			dp->period_ns = 1;
+		dp->randomize_ns = (uint64_t)spread * timer_units[i].ns;
 		return 0;
 	}
 	diag_error(c->diag, unit->loc,

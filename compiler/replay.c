@@ -27,7 +27,7 @@ struct replay_dprobe {
 	int handler, point;
 	enum dprobe_kind kind;
 	int def;
-	uint64_t period_ns;
+	uint64_t period_ns, randomize_ns;
 	bool cond, next;
 	struct perf_spec perf;
 	char *pp, *func, *perf_name;
@@ -124,11 +124,12 @@ void replay_write_records(FILE *f, const struct program *p)
 		const struct dprobe *dp = p->dprobes[i];
 		const struct handler *h = &p->handlers[dp->handler];
 
-		fprintf(f, "#@ dprobe %d %d %d %d %" PRIu64 " %d %d %u %" PRIu64 " %" PRIu64 "\t",
+		fprintf(f, "#@ dprobe %d %d %d %d %" PRIu64 " %d %d %u %" PRIu64 " %" PRIu64
+			   " %" PRIu64 "\t",
 			dp->handler, point_index(dp->probe, dp->point), (int)dp->kind,
 			dp->def_index, dp->period_ns, dp->cond_in_kernel,
 			dp->first_next_in_kernel, dp->perf.type, dp->perf.config,
-			dp->perf.period);
+			dp->perf.period, dp->randomize_ns);
 		escape_put(f, dp->pp);
 		fputc('\t', f);
 		escape_put(f, dp->func);
@@ -176,9 +177,10 @@ static int parse_dprobe(struct plan_replay *r, const char *v, size_t vlen)
 	r->dprobes = nv;
 	d = &nv[r->ndprobes];
 	memset(d, 0, sizeof(*d));
-	if (sscanf(v, "%d %d %d %d %" SCNu64 " %d %d %u %" SCNu64 " %" SCNu64, &d->handler,
-		   &d->point, &kind, &d->def, &d->period_ns, &cond, &next, &d->perf.type,
-		   &d->perf.config, &d->perf.period) != 10 ||
+	/* (files written before randomize() have 10 numbers) */
+	if (sscanf(v, "%d %d %d %d %" SCNu64 " %d %d %u %" SCNu64 " %" SCNu64 " %" SCNu64,
+		   &d->handler, &d->point, &kind, &d->def, &d->period_ns, &cond, &next,
+		   &d->perf.type, &d->perf.config, &d->perf.period, &d->randomize_ns) < 10 ||
 	    split_strings(v, vlen, s, 3)) {
 		free(s[0]);
 		free(s[1]);
@@ -701,6 +703,7 @@ static int add_replayed(struct compile *c, struct ast *probe, struct ast *point,
 	dp->pp = arena_strdup(c->arena, rd->pp);
 	dp->func = arena_strdup(c->arena, rd->func);
 	dp->period_ns = rd->period_ns;
+	dp->randomize_ns = rd->randomize_ns;
 	dp->perf = rd->perf;
 	dp->perf.name = *rd->perf_name ? arena_strdup(c->arena, rd->perf_name) : NULL;
 	dp->def_index = rd->def;

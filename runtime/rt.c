@@ -699,13 +699,36 @@ static void report_error(struct rt *rt)
 		rt->error_stop = true;
 }
 
+uint64_t rt_timer_period(uint64_t period_ns, uint64_t spread_ns, uint64_t *rng)
+{
+	uint64_t x = *rng, offset;
+
+	if (!spread_ns)
+		return period_ns;
+	/* xorshift64: cheap, and no one's security rests on it */
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*rng = x;
+	offset = x % (2 * spread_ns + 1);
+	if (offset >= spread_ns)
+		return period_ns + (offset - spread_ns);
+	return period_ns > spread_ns - offset ? period_ns - (spread_ns - offset) : 1;
+}
+
+static uint64_t next_period(struct rt *rt, const struct dprobe *dp)
+{
+	return rt_timer_period(dp->period_ns, dp->randomize_ns, &rt->timer_rng);
+}
+
 void rt_run_begin(struct rt *rt)
 {
 	uint64_t now = rt_now_ns();
 
+	rt->timer_rng = now | 1;
 	for (size_t i = 0; i < rt->nprobes; i++)
 		if (rt->probes[i].dp->kind == DPROBE_TIMER)
-			rt->probes[i].next_fire_ns = now + rt->probes[i].dp->period_ns;
+			rt->probes[i].next_fire_ns = now + next_period(rt, rt->probes[i].dp);
 	run_kind(rt, DPROBE_BEGIN);
 }
 
@@ -816,10 +839,10 @@ void rt_run_timers(struct rt *rt, uint64_t now)
 		if (rt->exit_requested || rt->error_stop)
 			return;
 		run_probe(rt, p, NULL);
-		p->next_fire_ns += p->dp->period_ns;
+		p->next_fire_ns += next_period(rt, p->dp);
 		/* a slow handler does not make a backlog of ticks */
 		if (p->next_fire_ns <= now)
-			p->next_fire_ns = now + p->dp->period_ns;
+			p->next_fire_ns = now + next_period(rt, p->dp);
 	}
 	output_commit(rt->out);
 	if (rt->next_prog)

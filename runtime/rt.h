@@ -77,6 +77,7 @@ struct rt {
 	struct rt_probe **by_id;	/* event id -> probes */
 	int max_id;
 	struct scratch scratch;
+	uint64_t timer_rng;	/* randomize()'s state */
 	struct task_cache *tasks;
 	struct tep_handle *tep;
 	int64_t realtime_offset;	/* wall clock ns = trace ns + this */
@@ -157,6 +158,13 @@ struct sv rt_read_user_string(struct exec *x, int pid, uint64_t addr,
 			      size_t *got);
 uint64_t rt_now_ns(void);
 int64_t rt_wall_ns(struct exec *x);
+
+/*
+ * A timer's next period: @period_ns, plus or minus up to @spread_ns
+ * (randomize()), at least 1 ns. @rng is the caller's xorshift state
+ * (not 0).
+ */
+uint64_t rt_timer_period(uint64_t period_ns, uint64_t spread_ns, uint64_t *rng);
 
 /* the statistics of an array element, or NULL when it has none */
 struct stats *rt_stats_lookup(struct exec *x, struct ast *e);

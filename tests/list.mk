@@ -51,6 +51,7 @@ golden_tests = \
 	tests/compile/syscall-return.tap \
 	tests/compile/syscall-user-string.tap \
 	tests/compile/syscall-wildcard.tap \
+	tests/compile/timer-randomize.tap \
 	tests/compile/timers.tap \
 	tests/compile/tracepoint-basic.tap \
 	tests/compile/tracepoint-tp-proto.tap \
@@ -117,6 +118,7 @@ golden_tests = \
 	tests/errors/syntax-if-parens.tap \
 	tests/errors/syntax-missing-brace.tap \
 	tests/errors/syscall-any-form.tap \
+	tests/errors/timer-randomize.tap \
 	tests/errors/timer-unit.tap \
 	tests/errors/type-array-key-conflict.tap \
 	tests/errors/type-global-conflict.tap \
@@ -165,6 +167,7 @@ golden_tests = \
 	tests/run/stats-ops.tap \
 	tests/run/string-limits.tap \
 	tests/run/strings.tap \
+	tests/run/timer-randomize.tap \
 	tests/run/try-catch.tap \
 	tests/run/wrap-arrays.tap
 golden_expected = \
@@ -219,6 +222,7 @@ golden_expected = \
 	tests/compile/syscall-return.expect \
 	tests/compile/syscall-user-string.expect \
 	tests/compile/syscall-wildcard.expect \
+	tests/compile/timer-randomize.expect \
 	tests/compile/timers.expect \
 	tests/compile/tracepoint-basic.expect \
 	tests/compile/tracepoint-tp-proto.expect \
@@ -285,6 +289,7 @@ golden_expected = \
 	tests/errors/syntax-if-parens.err \
 	tests/errors/syntax-missing-brace.err \
 	tests/errors/syscall-any-form.err \
+	tests/errors/timer-randomize.err \
 	tests/errors/timer-unit.err \
 	tests/errors/type-array-key-conflict.err \
 	tests/errors/type-global-conflict.err \
@@ -333,6 +338,7 @@ golden_expected = \
 	tests/run/stats-ops.out \
 	tests/run/string-limits.out \
 	tests/run/strings.out \
+	tests/run/timer-randomize.out \
 	tests/run/try-catch.out \
 	tests/run/wrap-arrays.out
 live_tests = \

@@ -70,3 +70,7 @@ tests_unit_test_task_LDADD = $(RUNTIME_LIBS) $(TFB_LIBS) $(UNIT_LDADD)
 unit_tests += tests/unit/test-enable-order
 tests_unit_test_enable_order_SOURCES = tests/unit/test-enable-order.c tests/unit/check.h
 tests_unit_test_enable_order_LDADD = $(UNIT_LDADD)
+unit_tests += tests/unit/test-timer
+tests_unit_test_timer_SOURCES = tests/unit/test-timer.c tests/unit/check.h
+tests_unit_test_timer_CPPFLAGS = $(AM_CPPFLAGS) $(TRACEEVENT_CFLAGS)
+tests_unit_test_timer_LDADD = $(RUNTIME_LIBS) $(TFB_LIBS) $(UNIT_LDADD)
