@@ -63,6 +63,9 @@ struct provider {
 	bool (*has_name)(const struct dprobe *dp, const char *name);
 };
 
+/* .inline: refused with the reason (kernel and user functions alike) */
+void inline_refused(struct compile *c, const struct ast *where);
+
 extern const struct provider *const providers[];
 extern const struct provider basic_provider, timer_provider,
 	tracepoint_provider, syscall_provider, syscall_any_provider, uprobe_provider,

@@ -77,6 +77,10 @@ static bool parse_suffix(struct compile *c, struct ast *pp, int i,
 
 	if (!strcmp(comp->name, "call") && !comp->a && i == 2)
 		return true;
+	if (!strcmp(comp->name, "inline") && !comp->a && i == 2) {
+		inline_refused(c, comp);
+		return false;
+	}
 	if (!strcmp(comp->name, "return") && !comp->a && i == 2) {
 		k->is_return = true;
 		return true;

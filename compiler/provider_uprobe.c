@@ -171,6 +171,15 @@ static int add_uprobe(struct compile *c, struct ast *probe, struct ast *pp,
 	return d->target ? 0 : -ENOMEM;
 }
 
+void inline_refused(struct compile *c, const struct ast *where)
+{
+	diag_error(c->diag, where->loc,
+		   "tap probes functions where their symbol is; inlined copies have none, so .inline "
+		   "cannot be probed");
+	diag_note(c->diag, where->loc,
+		  "probe a caller that is not inlined, or the function's own entry (no suffix)");
+}
+
 static bool form_ok(struct compile *c, struct ast *pp, const char **func,
 		    bool *is_return)
 {
@@ -178,11 +187,16 @@ static bool form_ok(struct compile *c, struct ast *pp, const char **func,
 
 	*func = pp_str_arg(c, pp, 1);
 	*is_return = n == 3 && pp_is(pp, 2, "return");
-	if (*func && **func && (n == 2 || *is_return))
+	/* .call: not an inlined copy, which are never probed here anyway */
+	if (*func && **func && (n == 2 || *is_return || (n == 3 && pp_is(pp, 2, "call"))))
 		return true;
+	if (n == 3 && pp_is(pp, 2, "inline")) {
+		inline_refused(c, pp_comp(pp, 2));
+		return false;
+	}
 	diag_error(
 		c->diag, pp->loc,
-		"write process(\"path\").function(\"name\") or ....function(\"name\").return");
+		"write process(\"path\").function(\"name\"), then optionally .call or .return");
 	return false;
 }
 

@@ -57,6 +57,7 @@ golden_tests = \
 	tests/compile/tracepoint-tp-proto.tap \
 	tests/compile/tracepoint-unique-name.tap \
 	tests/compile/uprobe-args.tap \
+	tests/compile/uprobe-call.tap \
 	tests/compile/uprobe-execname.tap \
 	tests/compile/uprobe-filter.tap \
 	tests/compile/uprobe-nopie.tap \
@@ -83,6 +84,7 @@ golden_tests = \
 	tests/errors/embedded-c.tap \
 	tests/errors/foreach-modify.tap \
 	tests/errors/foreach-sort-stat.tap \
+	tests/errors/function-inline.tap \
 	tests/errors/hist-linear-bounds.tap \
 	tests/errors/hist-linear-shapes.tap \
 	tests/errors/index-not-histogram.tap \
@@ -228,6 +230,7 @@ golden_expected = \
 	tests/compile/tracepoint-tp-proto.expect \
 	tests/compile/tracepoint-unique-name.expect \
 	tests/compile/uprobe-args.expect \
+	tests/compile/uprobe-call.expect \
 	tests/compile/uprobe-execname.expect \
 	tests/compile/uprobe-filter.expect \
 	tests/compile/uprobe-nopie.expect \
@@ -254,6 +257,7 @@ golden_expected = \
 	tests/errors/embedded-c.err \
 	tests/errors/foreach-modify.err \
 	tests/errors/foreach-sort-stat.err \
+	tests/errors/function-inline.err \
 	tests/errors/hist-linear-bounds.err \
 	tests/errors/hist-linear-shapes.err \
 	tests/errors/index-not-histogram.err \
