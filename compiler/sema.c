@@ -588,6 +588,21 @@ static void resolve_printf_format(struct compile *c, struct ast *e)
 	compile_track_fmt(c, f);
 }
 
+/* SystemTap's stack functions: known, so they get a reason, not a guess */
+static bool is_stack_function(const char *name)
+{
+	static const char *const names[] = {
+		"backtrace", "print_backtrace", "ubacktrace", "print_ubacktrace",
+		"print_stack", "print_ustack", "sprint_backtrace", "sprint_ubacktrace",
+		"task_backtrace", "print_syms", "print_usyms", "sprint_stack", "sprint_ustack",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
+}
+
 static void resolve_call(struct compile *c, struct ast *e)
 {
 	const struct builtin *b = builtin_find(e->name);
@@ -624,6 +639,14 @@ static void resolve_call(struct compile *c, struct ast *e)
 		return;
 	}
 	fn = function_find(c, e->name);
+	if (!fn && is_stack_function(e->name)) {
+		diag_error(c->diag, e->loc, "tap does not record stack traces: '%s' is not supported",
+			   e->name);
+		diag_note(c->diag, e->loc,
+			  "probe the callers by name, or use timer.profile with symname(addr())");
+		resolve_list(c, e->a);
+		return;
+	}
 	if (!fn) {
 		struct suggest sg;
 

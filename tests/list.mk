@@ -114,6 +114,7 @@ golden_tests = \
 	tests/errors/sdt-no-markers.tap \
 	tests/errors/sdt-unknown-mark.tap \
 	tests/errors/several-errors.tap \
+	tests/errors/stack-functions.tap \
 	tests/errors/stat-op-not-stats.tap \
 	tests/errors/stats-local.tap \
 	tests/errors/stray-character.tap \
