@@ -288,6 +288,7 @@ golden_expected = \
 	tests/errors/sdt-no-markers.err \
 	tests/errors/sdt-unknown-mark.err \
 	tests/errors/several-errors.err \
+	tests/errors/stack-functions.err \
 	tests/errors/stat-op-not-stats.err \
 	tests/errors/stats-local.err \
 	tests/errors/stray-character.err \
