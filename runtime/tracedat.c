@@ -38,6 +38,7 @@ struct tracedat {
 	char *page;	/* one page, for read() */
 	char *cmdlines;	/* every task the files so far named */
 	size_t cmdlines_len;
+	struct cmdline_keys table;	/* the kernel's table when last read */
 	bool open;	/* the current file has spools */
 	bool blocked;
 	uint64_t file_bytes, total_bytes;
@@ -277,6 +278,59 @@ char *tracedat_merge_cmdlines(const char *now, size_t now_len, const char *befor
 	return out;
 }
 
+/* a "PID COMM" line's pid and a hash of its name, as one sortable key */
+static uint64_t line_key(const char *line, size_t n)
+{
+	const char *sp = memchr(line, ' ', n);
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (const char *c = sp ? sp + 1 : line + n; c < line + n; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	return (uint64_t)(uint32_t)line_pid(line) << 32 | h;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+char *tracedat_fresh_cmdlines(const char *now, size_t now_len, struct cmdline_keys *table,
+			      size_t *len)
+{
+	char *out = malloc(now_len + 1);
+	uint64_t *keys = calloc(now_len / 2 + 1, sizeof(*keys));	/* "1 x\n": 4 bytes a line */
+	size_t nkeys = 0, out_len = 0;
+
+	if (!out || !keys) {
+		free(out);
+		free(keys);
+		return NULL;
+	}
+	for (const char *p = now, *end = now + now_len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+		uint64_t key = line_key(p, n);
+
+		if (!names_nothing(p, n)) {
+			keys[nkeys++] = key;
+			if (!table->n || !bsearch(&key, table->v, table->n, sizeof(key), cmp_u64)) {
+				memcpy(out + out_len, p, n);
+				out_len += n;
+				out[out_len++] = '\n';
+			}
+		}
+		p += n + (nl != NULL);
+	}
+	qsort(keys, nkeys, sizeof(*keys), cmp_u64);
+	free(table->v);
+	table->v = keys;
+	table->n = nkeys;
+	*len = out_len;
+	return out;
+}
+
 /* @now's lines over the tasks known so far; -ENOMEM leaves them as they were */
 static int keep_tasks(struct tracedat *td, const char *now, size_t now_len, size_t room)
 {
@@ -292,14 +346,29 @@ static int keep_tasks(struct tracedat *td, const char *now, size_t now_len, size
 	return 0;
 }
 
-int tracedat_note_tasks(struct tracedat *td)
+/*
+ * The kernel's table, read now, over the tasks known so far. Only the
+ * lines it did not have last time count as news: a full table holds
+ * more than the header's room, in slot order, so taking it whole would
+ * keep whichever tasks sit in the first slots and leave out the task
+ * that has just run.
+ */
+static int note_table(struct tracedat *td, size_t room)
 {
-	size_t len = 0;
+	size_t len = 0, fresh_len = 0;
 	char *now = read_src(td->o.root, "saved_cmdlines", &len);
-	int err = keep_tasks(td, now ? now : "", now ? len : 0, TD_CMDLINES_ROOM);
+	char *fresh = tracedat_fresh_cmdlines(now ? now : "", now ? len : 0, &td->table,
+					      &fresh_len);
+	int err = fresh ? keep_tasks(td, fresh, fresh_len, room) : -ENOMEM;
 
+	free(fresh);
 	free(now);
 	return err;
+}
+
+int tracedat_note_tasks(struct tracedat *td)
+{
+	return note_table(td, TD_CMDLINES_ROOM);
 }
 
 int tracedat_name_task(struct tracedat *td, pid_t pid, const char *comm)
@@ -314,13 +383,11 @@ int tracedat_name_task(struct tracedat *td, pid_t pid, const char *comm)
 static int build_tail(struct tracedat *td, struct strbuf *sb, const uint64_t *off,
 		      size_t room)
 {
-	size_t len = 0, clock_len = td->o.trace_clock ? strlen(td->o.trace_clock) + 1 : 0;
-	char *now = read_src(td->o.root, "saved_cmdlines", &len);
+	size_t len, clock_len = td->o.trace_clock ? strlen(td->o.trace_clock) + 1 : 0;
 	int err;
 
 	/* out of memory: the names known so far, still */
-	keep_tasks(td, now ? now : "", now ? len : 0, room);
-	free(now);
+	note_table(td, room);
 	len = td->cmdlines_len <= room ? td->cmdlines_len : 0;
 	err = put_u64(sb, len) | put(sb, td->cmdlines ? td->cmdlines : "", len);
 	err |= put_u32(sb, (uint32_t)td->o.ncpus);
@@ -630,6 +697,8 @@ int tracedat_open(const struct tracedat_opts *o, struct tracedat **out)
 	td->reserve = td->meta.len + TD_CMDLINES_ROOM + 256 + 16 * (size_t)o->ncpus +
 		      (o->trace_clock ? strlen(o->trace_clock) : 0);
 	td->reserve = (td->reserve + page - 1) / page * page;
+	/* the tasks known before recording: later readings add only news */
+	tracedat_note_tasks(td);
 	return start_file(td);
 }
 
@@ -651,6 +720,7 @@ void tracedat_free(struct tracedat *td)
 	free(td->cpus);
 	free(td->page);
 	free(td->cmdlines);
+	free(td->table.v);
 	free(td);
 }
 

@@ -99,6 +99,20 @@ int tracedat_note_tasks(struct tracedat *td);
 int tracedat_name_task(struct tracedat *td, pid_t pid, const char *comm);
 
 /*
+ * The lines of the kernel's table (@now) that name a task and were not
+ * in it when it was last read: @table holds the keys of that reading,
+ * and becomes this one's. Returns them (malloc'd, *@len their length),
+ * or NULL when out of memory (@table is then unchanged).
+ */
+struct cmdline_keys {
+	uint64_t *v;	/* sorted */
+	size_t n;
+};
+
+char *tracedat_fresh_cmdlines(const char *now, size_t now_len, struct cmdline_keys *table,
+			      size_t *len);
+
+/*
  * The kernel's saved_cmdlines is a small table of recent tasks, so a task
  * that stopped running for a while is no longer in it when a file is
  * finished. Each file gets @now ("PID COMM" lines) plus the lines of

@@ -74,7 +74,7 @@ BG_PIDS="$BG_PIDS $pid"
 "$TAPC" -A "$NAME" >"$WORK/a" 2>"$WORK/a.err" &
 apid=$!
 BG_PIDS="$BG_PIDS $apid"
-wait_for "$WORK/a" 41100009 || fail "attach to a raw writer: $(cat "$WORK/a.err")"
+wait_for "$WORK/a" 41100009 || fail "attach to a raw writer: $(cat "$WORK/a.err"), it printed: $(cat "$WORK/a")"
 kill -INT "$apid"
 wait "$apid" || fail "Ctrl-C in the attach failed: $(cat "$WORK/a.err")"
 tail -n 1 "$WORK/a" | grep -q '^end$' || fail "no end probe in the attach"
@@ -85,5 +85,6 @@ trace-cmd report "$WORK/logs/r.dat" >"$WORK/report" 2>"$WORK/rerr" ||
 	fail "trace-cmd report: $(cat "$WORK/rerr")"
 sed -n 's/^ *closer-[0-9]* .*sys_enter_fsync: *fd: 0x\([0-9a-f]*\)$/\1/p' "$WORK/report" |
 	while read -r hex; do printf '%d\n' "0x$hex"; done >"$WORK/got"
-seq 41100000 41100009 | cmp -s - "$WORK/got" || fail "raw writer events: $(cat "$WORK/got")"
+seq 41100000 41100009 | cmp -s - "$WORK/got" ||
+	fail "raw writer events: $(cat "$WORK/got"); the report has: $(grep -c sys_enter_fsync "$WORK/report") fsync events, $(grep sys_enter_fsync "$WORK/report" | head -3)"
 exit 0

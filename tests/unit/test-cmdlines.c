@@ -30,8 +30,48 @@ static char *merge(const char *now, const char *before, size_t room)
 		free(got_);                            \
 	} while (0)
 
+/* the news of one reading of the table, given the one before */
+static char *fresh(const char *now, struct cmdline_keys *table)
+{
+	size_t len = 12345;
+	char *out = tracedat_fresh_cmdlines(now, strlen(now), table, &len);
+	char *text = out ? strndup(out, len) : NULL;
+
+	free(out);
+	return text;
+}
+
+#define CHECK_FRESH(now, table, want)           \
+	do {                                    \
+		char *got_ = fresh(now, table); \
+		CHECK(got_ != NULL);            \
+		if (got_)                       \
+			CHECK_STR(got_, want);  \
+		free(got_);                     \
+	} while (0)
+
+static void check_fresh(void)
+{
+	struct cmdline_keys table = { 0 };
+
+	/* the first reading is all news, less the lost names */
+	CHECK_FRESH("1 init\n2 <...>\n7 bash\n", &table, "1 init\n7 bash\n");
+	/* a full table in slot order: only the task that just ran is news */
+	CHECK_FRESH("1 init\n7 bash\n42 closer\n", &table, "42 closer\n");
+	CHECK_FRESH("1 init\n7 bash\n42 closer\n", &table, "");
+	/* a pid that now runs another program, and a slot reused */
+	CHECK_FRESH("1 init\n7 ls\n43 sh", &table, "7 ls\n43 sh\n");
+	/* a task that left the table and came back is news again */
+	CHECK_FRESH("1 init\n", &table, "");
+	CHECK_FRESH("1 init\n43 sh\n", &table, "43 sh\n");
+	CHECK_FRESH("", &table, "");
+	CHECK(table.n == 0);
+	free(table.v);
+}
+
 int main(void)
 {
+	check_fresh();
 	/* the first file: the kernel's table as it is */
 	CHECK_MERGE("1 init\n42 closer\n", NULL, 1000, "1 init\n42 closer\n");
 	/* closer left the table: earlier files remember it */
