@@ -1,7 +1,9 @@
 #!/bin/sh
 # The kprobe tests in a VM with Debian's kernel, which has kprobes (this
 # machine's kernel has none): boots the guest once (tests/vm/vm.sh), runs
-# tests/live/kprobe-*.sh in it with the built tapc, and checks that the
+# tests/live/kprobe-*.sh in it with the built tapc (and uprobe-same-point.sh,
+# whose handler order rests on how the kernel orders a uprobe's consumers:
+# checked on a second kernel, with its program built here), and checks that the
 # golden kprobe plans, compiled in the guest against its live BTF and
 # function list, match tests/compile/*.expect (which come from the cut-down
 # saved target tests/target-btf). Skips (77), saying why, without QEMU or
@@ -28,10 +30,17 @@ vm_stage "$share" "$TAPC" || {
 vm_mount "$share" "$TAP_SRCDIR" "$TAP_BUILDDIR" "$(dirname "$TAPC")"
 
 # kprobe-missing.sh checks the error of kernels without kprobes: not here
-tests=$(cd "$TAP_SRCDIR/tests/live" && ls kprobe-*.sh | grep -v "^kprobe-missing.sh$")
+tests="$(cd "$TAP_SRCDIR/tests/live" && ls kprobe-*.sh | grep -v "^kprobe-missing.sh$")
+uprobe-same-point.sh"
+# the guest has no compiler: its programs are built here, static
+mkdir -p "$share/progs"
+cc -static -O1 -g -o "$share/progs/target" "$TAP_SRCDIR/tests/live/progs/target.c" || {
+	echo "FAIL: cannot build the guest's test program"
+	exit 1
+}
 golden=$(cd "$TAP_SRCDIR/tests/compile" && grep -l '^# args: --target ../target-btf$' kprobe-*.tap)
 cat >"$share/run.sh" <<EOF
-export TAPC='$TAPC' TAP_SRCDIR='$TAP_SRCDIR' TAP_EXPECT_KPROBES=1 NO_COLOR=1
+export TAPC='$TAPC' TAP_SRCDIR='$TAP_SRCDIR' TAP_EXPECT_KPROBES=1 NO_COLOR=1 TAP_PROGS_DIR=/mnt/progs
 echo "guest: \$(uname -r), \$(nproc) CPUs"
 for t in $(echo $tests); do
 	s=\$(cut -d' ' -f1 /proc/uptime)
