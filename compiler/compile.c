@@ -486,6 +486,7 @@ static int compile_passes(struct compile *c)
 {
 	int err;
 
+	entry_rewrite(c);
 	sema_declare(c);
 	err = make_handlers(c);
 	if (!err && !c->opts->replay)

@@ -127,6 +127,8 @@ struct fmt;
 void compile_track_fmt(struct compile *c, struct fmt *f);
 
 /* passes */
+/* @entry(E) in return probes: a hidden entry probe saves E (entry.c) */
+void entry_rewrite(struct compile *c);
 void sema_declare(struct compile *c);
 int sema_resolve(struct compile *c);
 int sema_bind(struct compile *c);

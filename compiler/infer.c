@@ -511,7 +511,14 @@ static enum tap_type infer_at_call(struct infer *in, struct ast *e)
 			infer_expr(in, a);
 		return TYPE_LONG;
 	}
-	if (e->op == AT_ENTRY || e->op == AT_CAST || e->op == AT_VAR) {
+	if (e->op == AT_ENTRY) {
+		/* the ones in return probes were rewritten (entry.c) */
+		if (in->report)
+			diag_error(in->c->diag, e->loc,
+				   "@entry() is only allowed in the handler of a .return probe");
+		return TYPE_LONG;
+	}
+	if (e->op == AT_CAST || e->op == AT_VAR) {
 		if (in->report)
 			diag_error(in->c->diag, e->loc,
 				   "%s() is not supported in this version of tap",

@@ -9,7 +9,8 @@ compiler_libcompiler_a_SOURCES = compiler/compiler.h \
 	compiler/target.h compiler/elfsym.c compiler/elfsym.h \
 	compiler/provider_basic.c compiler/provider_tracepoint.c \
 	compiler/provider_uprobe.c compiler/provider_perf.c \
-	compiler/btf.c compiler/btf.h compiler/provider_kprobe.c
+	compiler/btf.c compiler/btf.h compiler/provider_kprobe.c \
+	compiler/entry.c
 # user-space probes: SDT notes, DWARF (libdw), process() resolution
 compiler_libcompiler_a_SOURCES += compiler/sdt.c compiler/sdt.h \
 	compiler/dwinfo.c compiler/dwinfo.h compiler/uprobe.c compiler/uprobe.h \

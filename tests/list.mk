@@ -10,6 +10,7 @@ golden_tests = \
 	tests/compile/dwarf-params.tap \
 	tests/compile/dwarf-return.tap \
 	tests/compile/dwarf-stack.tap \
+	tests/compile/entry.tap \
 	tests/compile/execname-tracepoint.tap \
 	tests/compile/filter-bits.tap \
 	tests/compile/filter-execname.tap \
@@ -28,6 +29,7 @@ golden_tests = \
 	tests/compile/kprobe-basic.tap \
 	tests/compile/kprobe-bitfield.tap \
 	tests/compile/kprobe-cast.tap \
+	tests/compile/kprobe-entry.tap \
 	tests/compile/kprobe-filter.tap \
 	tests/compile/kprobe-module.tap \
 	tests/compile/kprobe-openat.tap \
@@ -82,6 +84,8 @@ golden_tests = \
 	tests/errors/dwarf-unknown-param.tap \
 	tests/errors/embedded-c-function.tap \
 	tests/errors/embedded-c.tap \
+	tests/errors/entry-in-function.tap \
+	tests/errors/entry-misplaced.tap \
 	tests/errors/foreach-modify.tap \
 	tests/errors/foreach-sort-stat.tap \
 	tests/errors/function-inline.tap \
@@ -184,6 +188,7 @@ golden_expected = \
 	tests/compile/dwarf-params.expect \
 	tests/compile/dwarf-return.expect \
 	tests/compile/dwarf-stack.expect \
+	tests/compile/entry.expect \
 	tests/compile/execname-tracepoint.expect \
 	tests/compile/filter-bits.expect \
 	tests/compile/filter-execname.expect \
@@ -202,6 +207,7 @@ golden_expected = \
 	tests/compile/kprobe-basic.expect \
 	tests/compile/kprobe-bitfield.expect \
 	tests/compile/kprobe-cast.expect \
+	tests/compile/kprobe-entry.expect \
 	tests/compile/kprobe-filter.expect \
 	tests/compile/kprobe-module.expect \
 	tests/compile/kprobe-openat.expect \
@@ -256,6 +262,8 @@ golden_expected = \
 	tests/errors/dwarf-unknown-param.err \
 	tests/errors/embedded-c-function.err \
 	tests/errors/embedded-c.err \
+	tests/errors/entry-in-function.err \
+	tests/errors/entry-misplaced.err \
 	tests/errors/foreach-modify.err \
 	tests/errors/foreach-sort-stat.err \
 	tests/errors/function-inline.err \
@@ -352,6 +360,7 @@ live_tests = \
 	tests/live/command.sh \
 	tests/live/concurrent.sh \
 	tests/live/dwarf.sh \
+	tests/live/entry.sh \
 	tests/live/example-context-switches.sh \
 	tests/live/example-errno-summary.sh \
 	tests/live/example-exec-exit.sh \

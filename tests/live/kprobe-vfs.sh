@@ -2,9 +2,9 @@
 # A kprobe and a kretprobe on vfs_read while dd reads 123 bytes of a known
 # file: the count, the file's name through BTF members (char *, char[],
 # an anonymous union in struct qstr), @cast, $$parms, and the return
-# value are all checked, and a condition on $count runs as the kernel's
-# filter. Needs kprobe events: tests/vm/kprobe.sh runs it
-# in a VM with Debian's kernel.
+# value are all checked, a condition on $count runs as the kernel's
+# filter, and @entry() brings the name and count to the return. Needs
+# kprobe events: tests/vm/kprobe.sh runs it in a VM with Debian's kernel.
 . "$(dirname "$0")/lib.sh"
 if [ ! -e "$TRACEFS/kprobe_events" ]; then
 	[ "${TAP_EXPECT_KPROBES:-}" = 1 ] && fail "this kernel has no kprobe events"
@@ -30,6 +30,10 @@ probe kernel.function("vfs_read").return.maxactive(32) {
 	if (pid() == target())
 		printf("return %d\n", $return)
 }
+probe kernel.function("vfs_read").return {
+	if (pid() == target() && @entry($file->f_path->dentry->d_name->name) == "known")
+		printf("at return: read %d of %d\n", $return, @entry($count))
+}
 TAP
 "$TAPC" -m "$PREFIX" -c "dd if=$WORK/known of=/dev/null bs=123 count=1" \
 	"$WORK/t.tap" >"$WORK/out" 2>"$WORK/err" || fail "tapc failed: $(cat "$WORK/err")"
@@ -43,5 +47,7 @@ expect_eq "filtered reads" "$(grep -c '^filtered 123$' "$WORK/out")" 1
 grep -q "refused the filter" "$WORK/err" && fail "$(cat "$WORK/err")"
 after=$(awk '/^entry count=123 name=known /{ getline; print; exit }' "$WORK/out")
 expect_eq "the return that follows" "$after" "return 123"
+# @entry(): the kretprobe's handler has the entry's name and count
+expect_eq "@entry at return" "$(grep '^at return:' "$WORK/out")" "at return: read 123 of 123"
 grep -q "tap_$PREFIX" "$TRACEFS/dynamic_events" && fail "kprobes left behind"
 exit 0
