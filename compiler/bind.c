@@ -10,6 +10,13 @@
 
 #include "compile_internal.h"
 
+static bool is_return_point(const char *pp)
+{
+	size_t n = strlen(pp);
+
+	return n > 7 && !strcmp(pp + n - 7, ".return");
+}
+
 static void report_unknown(struct compile *c, struct dprobe *dp,
 			   const struct ctx_ref *r)
 {
@@ -18,6 +25,10 @@ static void report_unknown(struct compile *c, struct dprobe *dp,
 
 	diag_error(c->diag, r->node->loc,
 		   "'%s' is not available in probe point '%s'", what, dp->pp);
+	if (r->var && r->var[0] == '$' && is_return_point(dp->pp))
+		diag_note(c->diag, r->node->loc,
+			  "a return probe records the result; @entry(%s) gives a value from the entry",
+			  r->var);
 	if (!dp->prov || !dp->prov->candidates || !r->var)
 		return;
 	suggest_init(&sg, r->var);

@@ -717,8 +717,7 @@ static int var_start(struct compile *c, struct dprobe *dp,
 		diag_error(c->diag, r->node->loc,
 			   "'%s' is gone when '%s' returns: a return probe has only $return",
 			   r->var, d->func);
-		diag_note(c->diag, r->node->loc,
-			  "save it in the entry probe, in a global keyed by tid(), and read it here");
+		diag_note(c->diag, r->node->loc, "@entry(%s) gives its value at entry", r->var);
 		return 1;
 	}
 	if (kbtf_param_reg(d->btf, d->proto, (unsigned)i, &s->base)) {

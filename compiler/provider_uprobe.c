@@ -277,6 +277,14 @@ static void type_name(const struct dw_type *t, char *buf, size_t size)
 	dw_type_name(t, buf, size);
 }
 
+/* an argument in a return probe: the registers hold other things by then */
+static void refuse_gone_at_return(struct compile *c, const struct ctx_ref *r)
+{
+	diag_error(c->diag, r->node->loc,
+		   "'%s' is gone when the function returns; @entry(%s) gives its value at entry",
+		   r->var, r->var);
+}
+
 static const char *next_reg(const char *reg)
 {
 	for (int i = 0; i < 5; i++)
@@ -297,10 +305,7 @@ static int param_value(struct compile *c, const struct uprobe_data *u,
 		if (!u->fn.params[i].name || strcmp(u->fn.params[i].name, name))
 			continue;
 		if (u->is_return) {
-			diag_error(
-				c->diag, r->node->loc,
-				"'%s' is gone when the function returns; save it in the entry probe (in a global keyed by tid())",
-				r->var);
+			refuse_gone_at_return(c, r);
 			return 1;
 		}
 		v->type = u->fn.params[i].type;
@@ -763,10 +768,7 @@ static const char *fetch_of(struct compile *c, struct dprobe *dp,
 		return "";
 	}
 	if (udata(dp)->is_return) {
-		diag_error(
-			c->diag, r->node->loc,
-			"'%s' is gone when the function returns; save it in the entry probe (in a global keyed by tid())",
-			r->var);
+		refuse_gone_at_return(c, r);
 		return "";
 	}
 	*name = r->var + 1;
