@@ -9,19 +9,21 @@
  * becomes, with hidden globals (one array per @entry, and a depth count
  * so that recursive calls each get their own values):
  *
+ *   probe P { __entry_d = ++__entry_N_depth[tid()]; __entry_N_I[tid(), __entry_d] = E }
  *   probe P.return {
  *       __entry_d = __entry_N_depth[tid()]
+ *       if (!__entry_d) next
  *       __entry_I = __entry_N_I[tid(), __entry_d]; delete __entry_N_I[tid(), __entry_d]
  *       if (__entry_d > 1) __entry_N_depth[tid()] = __entry_d - 1
  *       else delete __entry_N_depth[tid()]
  *       x = __entry_I
  *   }
- *   probe P { __entry_d = ++__entry_N_depth[tid()]; __entry_N_I[tid(), __entry_d] = E }
  *
  * The return probe's condition moves after that prologue (it may use
  * @entry too, and a return whose values are never taken would leave them
  * behind), so it is tested in user space, not as a kernel filter. A call
- * whose entry was not seen (tracing began inside it) gets 0 or "".
+ * whose entry was not seen (tracing began inside it) runs no handler, as
+ * a SystemTap return probe fires only for the calls whose entry it saw.
  */
 #include <stdio.h>
 #include <string.h>
@@ -260,7 +262,7 @@ static struct ast *block(struct entry_rewrite *r, struct src_range at, struct as
 	return ast_node(&r->pc, AST_BLOCK, at, stmts, NULL, NULL);
 }
 
-static void add_entry_probe(struct entry_rewrite *r, struct ast *probe, const char *depth)
+static struct ast *entry_probe(struct entry_rewrite *r, struct ast *probe, const char *depth)
 {
 	struct src_range at = probe->loc;
 	struct ast *points = NULL, *incr, *body;
@@ -269,7 +271,7 @@ static void add_entry_probe(struct entry_rewrite *r, struct ast *probe, const ch
 		points = ast_append(points, entry_point(r, point));
 	incr = ast_op(&r->pc, AST_INCDEC, at, AST_OP_INC, per_call(r, at, depth, false), NULL);
 	body = ast_append(assign(r, var(r, at, "__entry_d"), incr), r->saves);
-	ast_add_decl(&r->pc, ast_node(&r->pc, AST_PROBE, at, points, NULL, block(r, at, body)));
+	return ast_node(&r->pc, AST_PROBE, at, points, NULL, block(r, at, body));
 }
 
 /* the return probe: prologue, then its condition as "if (!(cond)) next", then its body */
@@ -277,7 +279,11 @@ static void prepend_prologue(struct entry_rewrite *r, struct ast *probe, const c
 {
 	struct src_range at = probe->loc;
 	struct ast *stmts = assign(r, var(r, at, "__entry_d"), per_call(r, at, depth, false));
+	struct ast *unseen = ast_op(&r->pc, AST_UNARY, at, '!', var(r, at, "__entry_d"), NULL);
 
+	/* as in SystemTap, only calls whose entry was seen: the others began before tracing */
+	stmts = ast_append(stmts, ast_node(&r->pc, AST_IF, at, unseen,
+					   ast_new(&r->pc, AST_NEXT, at), NULL));
 	stmts = ast_append(stmts, r->takes);
 	stmts = ast_append(stmts, pop_depth(r, at, depth));
 	if (probe->b) {
@@ -291,14 +297,16 @@ static void prepend_prologue(struct entry_rewrite *r, struct ast *probe, const c
 	probe->c = block(r, probe->c ? probe->c->loc : at, ast_append(stmts, probe->c));
 }
 
-static void rewrite_probe(struct entry_rewrite *r, struct ast *probe)
+/* the entry probe that @probe's @entry() calls need, or NULL */
+static struct ast *rewrite_probe(struct entry_rewrite *r, struct ast *probe)
 {
+	struct ast *entry;
 	const char *depth;
 
 	if (!uses_entry(probe->b) && !uses_entry(probe->c))
-		return;
+		return NULL;
 	if (!all_points_return(r, probe))
-		return;
+		return NULL;
 	r->count = 0;
 	r->saves = r->takes = NULL;
 	if (probe->b)
@@ -306,37 +314,42 @@ static void rewrite_probe(struct entry_rewrite *r, struct ast *probe)
 	if (probe->c)
 		ast_walk(probe->c, find_calls, r);
 	if (!r->count)
-		return;
+		return NULL;
 	ast_foreach_child(save, r->saves)
 		ast_walk(save, refuse_nested, r);
 	depth = hidden_name(r, "depth");
 	add_global(r, probe->loc, depth);
-	add_entry_probe(r, probe, depth);
+	entry = entry_probe(r, probe, depth);
 	prepend_prologue(r, probe, depth);
 	r->probe++;
+	return entry;
 }
 
 void entry_rewrite(struct compile *c)
 {
 	struct ast_script *s = c->prog->script;
 	struct entry_rewrite r = { .c = c };
-	struct ast *last = NULL;
 
 	r.pc.arena = c->arena;
 	r.pc.diag = c->diag;
 	r.pc.src = s->src;
 	r.pc.script = s;
-	/* new declarations go after the script's own; the ones added are not visited */
+	/* the hidden globals go after the script's own declarations */
 	r.pc.tail = &s->decls;
-	while (*r.pc.tail) {
-		last = *r.pc.tail;
-		r.pc.tail = &last->next;
-	}
-	ast_foreach_child(d, s->decls)
-	{
-		if (d->kind == AST_PROBE)
-			rewrite_probe(&r, d);
-		if (d == last)
-			break;
+	while (*r.pc.tail)
+		r.pc.tail = &(*r.pc.tail)->next;
+	for (struct ast **link = &s->decls; *link; link = &(*link)->next) {
+		struct ast *entry = (*link)->kind == AST_PROBE ? rewrite_probe(&r, *link) : NULL;
+
+		/*
+		 * Just before the return probe, so that it is enabled first: a
+		 * uretprobe or kretprobe then never fires for a call whose
+		 * entry went unrecorded.
+		 */
+		if (entry) {
+			entry->next = *link;
+			*link = entry;
+			link = &entry->next;
+		}
 	}
 }

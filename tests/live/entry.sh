@@ -1,7 +1,8 @@
 #!/bin/sh
 # @entry() in return probes: values taken at the entry of each call,
 # recursive calls each with their own (innermost returns first), strings
-# too, and an @entry() in the probe's condition; on a syscall as well.
+# too, and an @entry() in the probe's condition; on a syscall as well,
+# where a call that began before tracing runs no return handler.
 . "$(dirname "$0")/lib.sh"
 build target
 build closer
@@ -39,4 +40,34 @@ TAP
 	2>"$WORK/err" || fail "tapc failed: $(cat "$WORK/err")"
 expect_eq "syscall @entry" "$(tr '\n' ' ' <"$WORK/out")" \
 	"43000000 -9 43000001 -9 43000002 -9 43000003 -9 43000004 -9 "
+
+# a read that began before tracing did: its return runs no handler (there
+# is no entry value to give it), the next read's does
+mkfifo "$WORK/fifo"
+cat "$WORK/fifo" >/dev/null &
+catpid=$!
+BG_PIDS="$BG_PIDS $catpid"
+exec 4>"$WORK/fifo"
+n=0
+until [ "$(cut -d' ' -f1 "/proc/$catpid/syscall" 2>/dev/null)" = 0 ]; do
+	n=$((n + 1))
+	[ $n -gt 100 ] && fail "cat is not reading the fifo"
+	sleep 0.1
+done
+cat >"$WORK/r.tap" <<'TAP'
+probe begin { println("ready") }
+probe syscall.read.return if (pid() == $1) { printf("read %d -> %d\n", @entry($fd), $return) }
+TAP
+# (fd 4 closed in tapc: it must not keep the fifo open)
+"$TAPC" -m "${PREFIX}_r" "$WORK/r.tap" "$catpid" >"$WORK/out" 2>"$WORK/err" 4>&- &
+tpid=$!
+BG_PIDS="$BG_PIDS $tpid"
+wait_for "$WORK/out" ready || fail "tapc did not start: $(cat "$WORK/err")"
+printf 'x\n' >&4
+exec 4>&-
+wait "$catpid"
+wait_for "$WORK/out" "read 3 -> 0" || fail "no return of the second read: $(cat "$WORK/out")"
+kill -INT "$tpid"
+wait "$tpid" || fail "tapc failed: $(cat "$WORK/err")"
+expect_eq "returns with an entry" "$(grep -v ready "$WORK/out" | tr '\n' ' ')" "read 3 -> 0 "
 exit 0
