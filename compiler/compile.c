@@ -592,7 +592,7 @@ static void print_binding(const struct handler *h, const struct dprobe *dp,
 		fprintf(out, "user memory at field %s", b->field);
 		if (b->num)
 			fprintf(out, " %+" PRId64, b->num);
-		fputs(", read when handled", out);
+		fputs(b->quoted ? ", read when handled, quoted" : ", read when handled", out);
 		break;
 	case BIND_PARMS:
 		if (b->str)

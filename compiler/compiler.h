@@ -73,6 +73,7 @@ struct ctx_binding {
 	bool storage_signed;	/* how the kernel's filter compares it */
 	bool is_signed;
 	bool missing;	/* not in this probe: only @defined() asked */
+	bool quoted;	/* BIND_USER_READ: as user_string_quoted() gives it */
 };
 
 enum dprobe_kind {

@@ -475,13 +475,56 @@ const struct provider tracepoint_provider = {
 	.candidates = tp_candidates,
 };
 
+/*
+ * An argument of syscall.NAME by its bare name, as the syscall tapset has
+ * it (filename, flags, mode, fd, ...): the recorded field of that name.
+ * "name" stays the system call's name, as in SystemTap.
+ */
+static const struct tp_field *tapset_arg(const struct dprobe *dp, const char *name)
+{
+	const struct tp_field *f;
+
+	if (tp_data(dp)->is_return || !strcmp(name, "name"))
+		return NULL;
+	f = tp_format_field(tp_data(dp)->fmt, name);
+	return f && !f->common && strcmp(f->name, "__syscall_nr") ? f : NULL;
+}
+
+/*
+ * A path or name the tapset gives as user_string_quoted(): a "const char *"
+ * argument, but not the data of write(2) and the like
+ */
+static bool tapset_string(const struct tp_field *f)
+{
+	return !strcmp(f->type, "const char *") && strcmp(f->name, "buf") &&
+	       strcmp(f->name, "u_msg_ptr");
+}
+
 /* syscall.NAME adds the names SystemTap's syscall tapset offers */
 static bool syscall_has_name(const struct dprobe *dp, const char *name)
 {
-	if (!strcmp(name, "name") || !strcmp(name, "argstr"))
+	if (!strcmp(name, "name") || !strcmp(name, "argstr") || tapset_arg(dp, name))
 		return true;
 	return tp_data(dp)->is_return &&
 	       (!strcmp(name, "retval") || !strcmp(name, "retstr"));
+}
+
+static int bind_tapset_arg(struct compile *c, struct dprobe *dp, const struct ctx_ref *r,
+			   const struct tp_field *f, struct ctx_binding *b)
+{
+	struct ctx_ref field = *r;
+	int err;
+
+	field.var = arena_printf(c->arena, "$%s", f->name);
+	if (!tapset_string(f)) {
+		field.kind = CTX_TARGET;
+		return bind_target(c, dp, &field, b);
+	}
+	field.kind = CTX_USER_STRING;
+	err = bind_string(c, dp, &field, b);
+	if (!err && b->kind == BIND_USER_READ)
+		b->quoted = true;
+	return err;
 }
 
 static int syscall_bind(struct compile *c, struct dprobe *dp,
@@ -513,6 +556,8 @@ static int syscall_bind(struct compile *c, struct dprobe *dp,
 		b->type = TYPE_STRING;
 		return 0;
 	}
+	if (tapset_arg(dp, r->var))
+		return bind_tapset_arg(c, dp, r, tapset_arg(dp, r->var), b);
 	return -ENOENT;
 }
 

@@ -212,6 +212,7 @@ static int bind_field(struct rt_field *f, const struct ctx_binding *b,
 	f->is_signed = b->is_signed;
 	f->str = b->str;
 	f->num = b->num;
+	f->quoted = b->quoted;
 	if (b->missing || (b->kind != BIND_FIELD && b->kind != BIND_USER_READ &&
 			   b->kind != BIND_SYSCALL_NAME))
 		return 0;
@@ -441,6 +442,25 @@ static struct sv read_user_memory(struct exec *x, uint64_t addr)
 	return v;
 }
 
+/* user_string_quoted() as SystemTap's tapset has it: "NULL" for a null
+ * pointer, the address when the memory cannot be read */
+static struct sv read_user_quoted(struct exec *x, uint64_t addr)
+{
+	int pid = task_lookup(x->rt->tasks, x->ev->tid)->tgid;
+	size_t got;
+	struct sv v;
+	char hex[24];
+
+	if (!addr)
+		return sv_from("NULL", 4);
+	v = rt_read_user_string(x, pid, addr, &got);
+	if (got)
+		return rt_text_str(x, v, true);
+	x->rt->user_read_failures++;
+	snprintf(hex, sizeof(hex), "0x%" PRIx64, addr);
+	return scratch_copy(&x->rt->scratch, sv_from(hex, strlen(hex)));
+}
+
 static void format_field(struct exec *x, struct strbuf *sb,
 			 const struct tep_format_field *tf, bool argstr)
 {
@@ -578,6 +598,8 @@ struct sv ctx_str(struct exec *x, const struct ast *e)
 	case BIND_CONST_STR:
 		return sv_from(f->str, strlen(f->str));
 	case BIND_USER_READ:
+		if (f->quoted)
+			return read_user_quoted(x, (uint64_t)field_number(x->ev, f) + (uint64_t)f->num);
 		return read_user_memory(x, (uint64_t)field_number(x->ev, f) + (uint64_t)f->num);
 	case BIND_PARMS:
 		/* uprobes list "label=field" pairs, kprobes field names */

@@ -37,6 +37,7 @@ struct rt_field {
 	bool is_signed;
 	const char *str;
 	int64_t num;
+	bool quoted;	/* BIND_USER_READ: quoted, "NULL" or the address */
 };
 
 struct rt_probe {
@@ -138,6 +139,8 @@ void rt_fail(struct exec *x, const struct ast *where, const char *fmt, ...)
 
 /* a string cut to MAXSTRINGLEN - 1 bytes, as SystemTap keeps them */
 struct sv rt_clamp(struct exec *x, struct sv v);
+/* @s as text_str() (or string_quoted(), @quoted) writes it */
+struct sv rt_text_str(struct exec *x, struct sv s, bool quoted);
 /* MAXSTRINGLEN - 1: the bytes a string keeps */
 size_t max_string_len(struct exec *x);
 /* Sets an owned string (a global's, an array element's); 0 or -ENOMEM. */

@@ -309,9 +309,8 @@ static int text_char(uint32_t c, int len, char *buf)
  * ASCII as is, C escapes for the rest, within MAXSTRINGLEN - 1 bytes; a
  * quoted string that had to be cut ends in "...
  */
-static struct sv text_str(struct exec *x, struct ast *e, bool quoted)
+struct sv rt_text_str(struct exec *x, struct sv s, bool quoted)
 {
-	struct sv s = eval_str(x, e->a);
 	size_t room = max_string_len(x), used = 0, i = 0;
 	char *out, piece[12];
 
@@ -566,9 +565,9 @@ struct sv builtin_str(struct exec *x, struct ast *e)
 	case BI_USYMNAME:
 		return symname(x, e);
 	case BI_TEXT_STR:
-		return text_str(x, e, false);
+		return rt_text_str(x, eval_str(x, e->a), false);
 	case BI_STRING_QUOTED:
-		return text_str(x, e, true);
+		return rt_text_str(x, eval_str(x, e->a), true);
 	case BI_ERRNO_STR:
 		return errno_name(x, e);
 	case BI_CTIME:

@@ -51,6 +51,7 @@ golden_tests = \
 	tests/compile/syscall-any.tap \
 	tests/compile/syscall-args.tap \
 	tests/compile/syscall-return.tap \
+	tests/compile/syscall-tapset-names.tap \
 	tests/compile/syscall-user-string.tap \
 	tests/compile/syscall-wildcard.tap \
 	tests/compile/timer-randomize.tap \
@@ -125,6 +126,7 @@ golden_tests = \
 	tests/errors/syntax-if-parens.tap \
 	tests/errors/syntax-missing-brace.tap \
 	tests/errors/syscall-any-form.tap \
+	tests/errors/syscall-tapset-return.tap \
 	tests/errors/timer-randomize.tap \
 	tests/errors/timer-unit.tap \
 	tests/errors/type-array-key-conflict.tap \
@@ -229,6 +231,7 @@ golden_expected = \
 	tests/compile/syscall-any.expect \
 	tests/compile/syscall-args.expect \
 	tests/compile/syscall-return.expect \
+	tests/compile/syscall-tapset-names.expect \
 	tests/compile/syscall-user-string.expect \
 	tests/compile/syscall-wildcard.expect \
 	tests/compile/timer-randomize.expect \
@@ -303,6 +306,7 @@ golden_expected = \
 	tests/errors/syntax-if-parens.err \
 	tests/errors/syntax-missing-brace.err \
 	tests/errors/syscall-any-form.err \
+	tests/errors/syscall-tapset-return.err \
 	tests/errors/timer-randomize.err \
 	tests/errors/timer-unit.err \
 	tests/errors/type-array-key-conflict.err \
