@@ -838,6 +838,9 @@ static void resolve_foreach(struct compile *c, struct ast *s)
 	if (s->d)
 		resolve_var(c, s->d);
 	resolve_expr(c, s->e);
+	ast_foreach_child(k, s->b->a)
+		if (k->kind != AST_EMPTY)
+			resolve_expr(c, k);
 	(void)arr;
 	resolve_stmt(c, s->c);
 }

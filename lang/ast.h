@@ -30,7 +30,8 @@ enum ast_kind {
 	AST_IF,		/* a: condition, b: then, c: else or NULL */
 	AST_WHILE,	/* a: condition, b: body */
 	AST_FOR,	/* a: init, b: condition, c: step (each may be NULL), d: body */
-	AST_FOREACH,	/* a: key vars, b: array (AST_VAR), c: body, d: value var,
+	AST_FOREACH,	/* a: key vars, b: array (AST_VAR; its a: the slice's keys,
+			 * AST_EMPTY for '*', or NULL), c: body, d: value var,
 			 * e: limit; num: sort column (0 none, -1 value, k key k),
 			 * op: sort direction (+1, -1) and ->str: stat op for value sort
 			 * (resolved into ->slot by the compiler) */

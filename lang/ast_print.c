@@ -217,6 +217,19 @@ static void print_foreach(const struct ast *s, FILE *out, int depth)
 	if (s->a && s->a->next)
 		fputc(']', out);
 	fprintf(out, " in %s", s->b->name);
+	if (s->b->a) {
+		fputc('[', out);
+		ast_foreach_child(k, s->b->a)
+		{
+			if (k->kind == AST_EMPTY)
+				fputc('*', out);
+			else
+				ast_print_expr(k, out);
+			if (k->next)
+				fputs(", ", out);
+		}
+		fputc(']', out);
+	}
 	if (s->num == -1)
 		fprintf(out, "%s%s%c", s->str ? " " : "", s->str ? s->str : "",
 			s->op > 0 ? '+' : '-');

@@ -66,7 +66,7 @@ static void yyerror(YYLTYPE *loc, yyscan_t scanner, struct parse_ctx *ctx,
 %type <node> decl probe pp_list probe_point pp_comps pp_comp pp_name pp_arg
 %type <node> globals global_item function params param_list param
 %type <node> block stmts stmt opt_expr foreach_head foreach_keys foreach_key_list
-%type <node> foreach_key foreach_array opt_limit
+%type <node> foreach_key foreach_array opt_limit slice_list slice_key
 %type <node> expr primary args arg_list members member literal
 %type <num> sort_opt pp_suffix
 %type <type> type_opt
@@ -280,6 +280,21 @@ foreach_key
 foreach_array
 	: IDENT sort_opt		{ $$ = ast_foreach_array(ctx, @$, $1, NULL, (int)$2); }
 	| IDENT AT_IDENT sort_opt	{ $$ = ast_foreach_array(ctx, @$, $1, $2, (int)$3); }
+	| IDENT '[' slice_list ']' sort_opt
+					{ $$ = ast_foreach_array(ctx, @$, $1, NULL, (int)$5); $$->a = $3; }
+	| IDENT '[' slice_list ']' AT_IDENT sort_opt
+					{ $$ = ast_foreach_array(ctx, @$, $1, $5, (int)$6); $$->a = $3; }
+	;
+
+/* foreach ([a, b] in arr[*, 3]): the keys to match, '*' for any */
+slice_list
+	: slice_key
+	| slice_list ',' slice_key	{ $$ = ast_append($1, $3); }
+	;
+
+slice_key
+	: '*'				{ $$ = ast_new(ctx, AST_EMPTY, @$); }
+	| expr
 	;
 
 sort_opt

@@ -968,19 +968,69 @@ static void partial_sort(uint32_t *idx, size_t n, size_t k,
 	qsort_r(idx, k, sizeof(*idx), sort_cmp, (void *)sc);
 }
 
+/* foreach (... in a[k1, *]): the keys given, evaluated once before the loop */
+struct slice {
+	int n;
+	bool any[MAP_MAX_KEYS];	/* '*' */
+	int64_t num[MAP_MAX_KEYS];
+	struct sv str[MAP_MAX_KEYS];
+};
+
+static void slice_eval(struct exec *x, struct ast *keys, const struct map *m,
+		       struct slice *sl)
+{
+	sl->n = 0;
+	ast_foreach_child(k, keys)
+	{
+		int i = sl->n;
+
+		if (i >= m->nkeys || i >= MAP_MAX_KEYS)
+			break;	/* the compiler said so */
+		sl->n++;
+		sl->any[i] = k->kind == AST_EMPTY;
+		if (sl->any[i])
+			continue;
+		if (m->ktypes[i] == TYPE_STRING)
+			sl->str[i] = eval_str(x, k);
+		else
+			sl->num[i] = eval_num(x, k);
+	}
+}
+
+static bool slice_matches(const struct slice *sl, const struct map *m,
+			  const struct map_entry *ent)
+{
+	for (int i = 0; i < sl->n; i++) {
+		int64_t n;
+		struct sv s;
+
+		if (sl->any[i])
+			continue;
+		map_key_at(m, ent, i, &n, &s);
+		if (m->ktypes[i] == TYPE_STRING ?
+			    s.n != sl->str[i].n || memcmp(s.p, sl->str[i].p, s.n) :
+			    n != sl->num[i])
+			return false;
+	}
+	return true;
+}
+
 static uint32_t *foreach_order(struct exec *x, struct ast *s, struct map *m,
 			       int64_t limit, size_t *n)
 {
 	uint32_t *idx = malloc((m->nentries + 1) * sizeof(*idx));
 	struct sort_ctx sc;
+	struct slice sl = { 0 };
 	size_t k = 0;
 
 	if (!idx) {
 		rt_fail(x, s, "out of memory");
 		return NULL;
 	}
+	if (s->b->a)
+		slice_eval(x, s->b->a, m, &sl);
 	for (size_t i = 0; i < m->nentries; i++)
-		if (!m->entries[i].deleted)
+		if (!m->entries[i].deleted && slice_matches(&sl, m, &m->entries[i]))
 			idx[k++] = (uint32_t)i;
 	*n = limit >= 0 && (size_t)limit < k ? (size_t)limit : k;
 	if (!s->num || !*n)

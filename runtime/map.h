@@ -26,10 +26,13 @@ struct map_entry {
 	} v;
 };
 
+/* SystemTap's limit on an array's keys */
+#define MAP_MAX_KEYS 9
+
 struct map {
 	enum tap_type vtype;
 	int nkeys;
-	enum tap_type ktypes[9];
+	enum tap_type ktypes[MAP_MAX_KEYS];
 	long maxsize;	/* entries allowed; 0: no limit */
 	bool wrap;	/* full: drop the oldest entry instead of failing */
 	const struct stats_shape *shape;

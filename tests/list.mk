@@ -88,6 +88,7 @@ golden_tests = \
 	tests/errors/entry-in-function.tap \
 	tests/errors/entry-misplaced.tap \
 	tests/errors/foreach-modify.tap \
+	tests/errors/foreach-slice-keys.tap \
 	tests/errors/foreach-sort-stat.tap \
 	tests/errors/function-inline.tap \
 	tests/errors/hist-linear-bounds.tap \
@@ -152,6 +153,7 @@ golden_tests = \
 	tests/errors/variance-shift.tap \
 	tests/errors/wrong-context-type.tap \
 	tests/parse/expressions.tap \
+	tests/parse/foreach-slice.tap \
 	tests/parse/probe-points.tap \
 	tests/parse/statements.tap \
 	tests/run/arrays-keys.tap \
@@ -167,6 +169,7 @@ golden_tests = \
 	tests/run/error-maxmapentries.tap \
 	tests/run/error-maxnesting.tap \
 	tests/run/error-modulo.tap \
+	tests/run/foreach-slice.tap \
 	tests/run/foreach-sort.tap \
 	tests/run/functions.tap \
 	tests/run/hist-linear-overunder.tap \
@@ -268,6 +271,7 @@ golden_expected = \
 	tests/errors/entry-in-function.err \
 	tests/errors/entry-misplaced.err \
 	tests/errors/foreach-modify.err \
+	tests/errors/foreach-slice-keys.err \
 	tests/errors/foreach-sort-stat.err \
 	tests/errors/function-inline.err \
 	tests/errors/hist-linear-bounds.err \
@@ -332,6 +336,7 @@ golden_expected = \
 	tests/errors/variance-shift.err \
 	tests/errors/wrong-context-type.err \
 	tests/parse/expressions.expect \
+	tests/parse/foreach-slice.expect \
 	tests/parse/probe-points.expect \
 	tests/parse/statements.expect \
 	tests/run/arrays-keys.out \
@@ -347,6 +352,7 @@ golden_expected = \
 	tests/run/error-maxmapentries.out \
 	tests/run/error-maxnesting.out \
 	tests/run/error-modulo.out \
+	tests/run/foreach-slice.out \
 	tests/run/foreach-sort.out \
 	tests/run/functions.out \
 	tests/run/hist-linear-overunder.out \
