@@ -192,9 +192,11 @@ static void array_keys(struct infer *in, struct symbol *s, struct ast *keys,
 	}
 	ast_foreach_child(k, keys)
 	{
-		enum tap_type kt = infer_expr(in, k);
+		enum tap_type kt = k->kind == AST_EMPTY ? TYPE_UNKNOWN : infer_expr(in, k);
 
-		if (kt == TYPE_STATS || kt == TYPE_VOID) {
+		if (k->kind == AST_EMPTY) {
+			/* '*' of a slice: any key */
+		} else if (kt == TYPE_STATS || kt == TYPE_VOID) {
 			if (in->report)
 				diag_error(in->c->diag, k->loc,
 					   "an array key must be a long or a string");

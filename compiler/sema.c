@@ -773,6 +773,15 @@ static void check_regex(struct compile *c, struct ast *e)
 	diag_error(c->diag, e->b->loc, "bad regular expression: %s", msg);
 }
 
+/* keys with a '*' (a slice of the array) */
+static bool has_wildcard(const struct ast *keys)
+{
+	ast_foreach_child(k, keys)
+		if (k->kind == AST_EMPTY)
+			return true;
+	return false;
+}
+
 static void resolve_expr(struct compile *c, struct ast *e)
 {
 	if (!e)
@@ -791,10 +800,15 @@ static void resolve_expr(struct compile *c, struct ast *e)
 		resolve_target(c, e);
 		return;
 	case AST_INDEX:
+		if (has_wildcard(e->b) && !(e->flags & AST_SLICE))
+			diag_error(c->diag, e->loc,
+				   "'*' takes any key only in foreach, delete and 'in'");
 		resolve_array(c, e->a);
 		resolve_list(c, e->b);
 		return;
 	case AST_IN:
+		if (has_wildcard(e->a))
+			e->flags |= AST_SLICE;
 		resolve_list(c, e->a);
 		resolve_array(c, e->b);
 		return;
@@ -862,6 +876,8 @@ static void resolve_delete(struct compile *c, struct ast *s)
 			   "delete takes an array, an array element or a variable");
 		return;
 	}
+	if (t->kind == AST_INDEX && has_wildcard(t->b))
+		t->flags |= AST_SLICE;	/* delete a[*, k]: every matching element */
 	resolve_expr(c, t);
 }
 

@@ -91,6 +91,7 @@ enum ast_flags {
 	AST_CTX = 1 << 5,	/* a context value: ->slot indexes the handler's */
 	AST_BUILTIN = 1 << 6,	/* a call of a builtin: ->bind is its descriptor */
 	AST_LVALUE = 1 << 7,	/* assigned to */
+	AST_SLICE = 1 << 8,	/* keys with '*' (AST_EMPTY): delete a[*, k], [*, k] in a */
 };
 
 /* the types of values; the compiler infers them */

@@ -103,6 +103,9 @@ static void print_binary(const struct ast *e, FILE *out)
 void ast_print_expr(const struct ast *e, FILE *out)
 {
 	switch (e->kind) {
+	case AST_EMPTY:	/* '*' among an array's keys */
+		fputc('*', out);
+		break;
 	case AST_NUM:
 		fprintf(out, "%" PRId64, e->num);
 		break;
@@ -219,15 +222,7 @@ static void print_foreach(const struct ast *s, FILE *out, int depth)
 	fprintf(out, " in %s", s->b->name);
 	if (s->b->a) {
 		fputc('[', out);
-		ast_foreach_child(k, s->b->a)
-		{
-			if (k->kind == AST_EMPTY)
-				fputc('*', out);
-			else
-				ast_print_expr(k, out);
-			if (k->next)
-				fputs(", ", out);
-		}
+		print_list(s->b->a, out);
 		fputc(']', out);
 	}
 	if (s->num == -1)

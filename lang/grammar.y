@@ -66,7 +66,7 @@ static void yyerror(YYLTYPE *loc, yyscan_t scanner, struct parse_ctx *ctx,
 %type <node> decl probe pp_list probe_point pp_comps pp_comp pp_name pp_arg
 %type <node> globals global_item function params param_list param
 %type <node> block stmts stmt opt_expr foreach_head foreach_keys foreach_key_list
-%type <node> foreach_key foreach_array opt_limit slice_list slice_key
+%type <node> foreach_key foreach_array opt_limit key_list key
 %type <node> expr primary args arg_list members member literal
 %type <num> sort_opt pp_suffix
 %type <type> type_opt
@@ -280,19 +280,21 @@ foreach_key
 foreach_array
 	: IDENT sort_opt		{ $$ = ast_foreach_array(ctx, @$, $1, NULL, (int)$2); }
 	| IDENT AT_IDENT sort_opt	{ $$ = ast_foreach_array(ctx, @$, $1, $2, (int)$3); }
-	| IDENT '[' slice_list ']' sort_opt
+	| IDENT '[' key_list ']' sort_opt
 					{ $$ = ast_foreach_array(ctx, @$, $1, NULL, (int)$5); $$->a = $3; }
-	| IDENT '[' slice_list ']' AT_IDENT sort_opt
+	| IDENT '[' key_list ']' AT_IDENT sort_opt
 					{ $$ = ast_foreach_array(ctx, @$, $1, $5, (int)$6); $$->a = $3; }
 	;
 
-/* foreach ([a, b] in arr[*, 3]): the keys to match, '*' for any */
-slice_list
-	: slice_key
-	| slice_list ',' slice_key	{ $$ = ast_append($1, $3); }
+/* an array's keys; '*' (any key) makes a slice: foreach ([a, b] in
+ * arr[*, 3]), delete arr[*, 3], [*, 3] in arr (the compiler refuses it
+ * elsewhere) */
+key_list
+	: key
+	| key_list ',' key		{ $$ = ast_append($1, $3); }
 	;
 
-slice_key
+key
 	: '*'				{ $$ = ast_new(ctx, AST_EMPTY, @$); }
 	| expr
 	;
@@ -332,7 +334,7 @@ expr
 	| expr IN IDENT			{ $$ = ast_node(ctx, AST_IN, @$, $1, ast_named(ctx, AST_VAR, @3, $3, NULL), NULL); }
 	| '(' expr ',' arg_list ')' IN IDENT
 					{ $$ = ast_node(ctx, AST_IN, @$, ast_append($2, $4), ast_named(ctx, AST_VAR, @7, $7, NULL), NULL); }
-	| '[' arg_list ']' IN IDENT	{ $$ = ast_node(ctx, AST_IN, @$, $2, ast_named(ctx, AST_VAR, @5, $5, NULL), NULL); }
+	| '[' key_list ']' IN IDENT	{ $$ = ast_node(ctx, AST_IN, @$, $2, ast_named(ctx, AST_VAR, @5, $5, NULL), NULL); }
 	| expr EQ expr			{ $$ = ast_op(ctx, AST_BINARY, @$, AST_OP_EQ, $1, $3); }
 	| expr NE expr			{ $$ = ast_op(ctx, AST_BINARY, @$, AST_OP_NE, $1, $3); }
 	| expr '<' expr			{ $$ = ast_op(ctx, AST_BINARY, @$, '<', $1, $3); }
@@ -365,7 +367,7 @@ primary
 	| DOLLAR_ARG			{ $$ = ast_op(ctx, AST_SCRIPT_ARG, @$, '$', NULL, NULL); $$->num = $1; }
 	| AT_ARG			{ $$ = ast_op(ctx, AST_SCRIPT_ARG, @$, '@', NULL, NULL); $$->num = $1; }
 	| IDENT %prec EXPR_STMT		{ $$ = ast_named(ctx, AST_VAR, @$, $1, NULL); }
-	| IDENT '[' arg_list ']'	{ $$ = ast_node(ctx, AST_INDEX, @$, ast_named(ctx, AST_VAR, @1, $1, NULL), $3, NULL); }
+	| IDENT '[' key_list ']'	{ $$ = ast_node(ctx, AST_INDEX, @$, ast_named(ctx, AST_VAR, @1, $1, NULL), $3, NULL); }
 	| IDENT '(' args ')'		{ $$ = ast_named(ctx, AST_CALL, @$, $1, $3); }
 	| TARGET members %prec EXPR_STMT	{ $$ = ast_named(ctx, AST_TARGET, @$, $1, $2); }
 	| AT_IDENT '(' args ')' members %prec EXPR_STMT

@@ -472,8 +472,73 @@ static int64_t agg_add(struct exec *x, struct ast *e)
 	return 0;
 }
 
+/*
+ * A slice's keys (foreach (... in a[k1, *]), delete a[*, k], [*, k] in a),
+ * evaluated once: '*' takes any key.
+ */
+struct slice {
+	int n;
+	bool any[MAP_MAX_KEYS];	/* '*' */
+	int64_t num[MAP_MAX_KEYS];
+	struct sv str[MAP_MAX_KEYS];
+};
+
+static void slice_eval(struct exec *x, struct ast *keys, const struct map *m,
+		       struct slice *sl)
+{
+	sl->n = 0;
+	ast_foreach_child(k, keys)
+	{
+		int i = sl->n;
+
+		if (i >= m->nkeys || i >= MAP_MAX_KEYS)
+			break;	/* the compiler said so */
+		sl->n++;
+		sl->any[i] = k->kind == AST_EMPTY;
+		if (sl->any[i])
+			continue;
+		if (m->ktypes[i] == TYPE_STRING)
+			sl->str[i] = eval_str(x, k);
+		else
+			sl->num[i] = eval_num(x, k);
+	}
+}
+
+static bool slice_matches(const struct slice *sl, const struct map *m,
+			  const struct map_entry *ent)
+{
+	for (int i = 0; i < sl->n; i++) {
+		int64_t n;
+		struct sv s;
+
+		if (sl->any[i])
+			continue;
+		map_key_at(m, ent, i, &n, &s);
+		if (m->ktypes[i] == TYPE_STRING ?
+			    s.n != sl->str[i].n || memcmp(s.p, sl->str[i].p, s.n) :
+			    n != sl->num[i])
+			return false;
+	}
+	return true;
+}
+
+/* [*, k] in a: is there an element the slice matches */
+static int64_t in_slice(struct exec *x, struct ast *e)
+{
+	struct map *m = &global_of(x, e->b)->map;
+	struct slice sl;
+
+	slice_eval(x, e->a, m, &sl);
+	for (size_t i = 0; i < m->nentries; i++)
+		if (!m->entries[i].deleted && slice_matches(&sl, m, &m->entries[i]))
+			return 1;
+	return 0;
+}
+
 static int64_t in_array(struct exec *x, struct ast *e)
 {
+	if (e->flags & AST_SLICE)
+		return in_slice(x, e);
 	struct rt_global *g = global_of(x, e->b);
 	struct map_key key;
 	uint64_t hash;
@@ -776,11 +841,27 @@ static void assign_local(struct exec *x, struct ast *var, enum tap_type t,
 		local_of(x, var)->n = n;
 }
 
+/* delete a[*, k]: every element the slice matches */
+static void delete_slice(struct exec *x, struct ast *t)
+{
+	struct map *m = &global_of(x, t->a)->map;
+	struct slice sl;
+
+	slice_eval(x, t->b, m, &sl);
+	for (size_t i = 0; i < m->nentries; i++)
+		if (!m->entries[i].deleted && slice_matches(&sl, m, &m->entries[i]))
+			map_delete(m, &m->entries[i]);
+}
+
 static void delete_target(struct exec *x, struct ast *t)
 {
 	struct rt_global *g;
 	struct map_entry *ent;
 
+	if (t->kind == AST_INDEX && (t->flags & AST_SLICE)) {
+		delete_slice(x, t);
+		return;
+	}
 	if (t->kind == AST_INDEX) {
 		ent = array_lookup(x, t);
 		if (ent)
@@ -966,53 +1047,6 @@ static void partial_sort(uint32_t *idx, size_t n, size_t k,
 		heap_sift_down(idx, k, 0, sc);
 	}
 	qsort_r(idx, k, sizeof(*idx), sort_cmp, (void *)sc);
-}
-
-/* foreach (... in a[k1, *]): the keys given, evaluated once before the loop */
-struct slice {
-	int n;
-	bool any[MAP_MAX_KEYS];	/* '*' */
-	int64_t num[MAP_MAX_KEYS];
-	struct sv str[MAP_MAX_KEYS];
-};
-
-static void slice_eval(struct exec *x, struct ast *keys, const struct map *m,
-		       struct slice *sl)
-{
-	sl->n = 0;
-	ast_foreach_child(k, keys)
-	{
-		int i = sl->n;
-
-		if (i >= m->nkeys || i >= MAP_MAX_KEYS)
-			break;	/* the compiler said so */
-		sl->n++;
-		sl->any[i] = k->kind == AST_EMPTY;
-		if (sl->any[i])
-			continue;
-		if (m->ktypes[i] == TYPE_STRING)
-			sl->str[i] = eval_str(x, k);
-		else
-			sl->num[i] = eval_num(x, k);
-	}
-}
-
-static bool slice_matches(const struct slice *sl, const struct map *m,
-			  const struct map_entry *ent)
-{
-	for (int i = 0; i < sl->n; i++) {
-		int64_t n;
-		struct sv s;
-
-		if (sl->any[i])
-			continue;
-		map_key_at(m, ent, i, &n, &s);
-		if (m->ktypes[i] == TYPE_STRING ?
-			    s.n != sl->str[i].n || memcmp(s.p, sl->str[i].p, s.n) :
-			    n != sl->num[i])
-			return false;
-	}
-	return true;
 }
 
 static uint32_t *foreach_order(struct exec *x, struct ast *s, struct map *m,

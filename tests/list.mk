@@ -120,6 +120,7 @@ golden_tests = \
 	tests/errors/sdt-no-markers.tap \
 	tests/errors/sdt-unknown-mark.tap \
 	tests/errors/several-errors.tap \
+	tests/errors/slice-misplaced.tap \
 	tests/errors/stack-functions.tap \
 	tests/errors/stat-op-not-stats.tap \
 	tests/errors/stats-local.tap \
@@ -157,6 +158,7 @@ golden_tests = \
 	tests/parse/probe-points.tap \
 	tests/parse/statements.tap \
 	tests/run/arrays-keys.tap \
+	tests/run/delete-in-slice.tap \
 	tests/run/elision-0.tap \
 	tests/run/elision-1.tap \
 	tests/run/elision-default.tap \
@@ -303,6 +305,7 @@ golden_expected = \
 	tests/errors/sdt-no-markers.err \
 	tests/errors/sdt-unknown-mark.err \
 	tests/errors/several-errors.err \
+	tests/errors/slice-misplaced.err \
 	tests/errors/stack-functions.err \
 	tests/errors/stat-op-not-stats.err \
 	tests/errors/stats-local.err \
@@ -340,6 +343,7 @@ golden_expected = \
 	tests/parse/probe-points.expect \
 	tests/parse/statements.expect \
 	tests/run/arrays-keys.out \
+	tests/run/delete-in-slice.out \
 	tests/run/elision-0.out \
 	tests/run/elision-1.out \
 	tests/run/elision-default.out \
