@@ -16,7 +16,7 @@
  *   #@ buffer_kb N / overwrite 0|1 / target_pid N / task_info 0|1
  *   #@ arg TEXT, #@ define NAME=VALUE
  *   #@ dprobe H P KIND DEF PERIOD COND NEXT PTYPE PCONFIG PPERIOD RANDOMIZE\tPP\tFUNC\tPERF
- *   #@ bind SLOT KIND TYPE WIDTH STORAGE SSIGNED SIGNED MISSING NUM\tKEY\tFIELD\tSTR
+ *   #@ bind SLOT KIND TYPE WIDTH STORAGE SSIGNED SIGNED MISSING NUM BITS QUOTED\tKEY\tFIELD\tSTR
  *   #@ script NAME
  *   #@ source LENGTH                 then the script's text, LENGTH bytes
  *

@@ -106,9 +106,9 @@ static int point_index(const struct ast *probe, const struct ast *point)
 
 static void write_bind(FILE *f, int slot, const char *key, const struct ctx_binding *b)
 {
-	fprintf(f, "#@ bind %d %d %d %u %u %d %d %d %" PRId64 " %u\t", slot, (int)b->kind,
+	fprintf(f, "#@ bind %d %d %d %u %u %d %d %d %" PRId64 " %u %d\t", slot, (int)b->kind,
 		(int)b->type, b->width, b->storage, b->storage_signed, b->is_signed,
-		b->missing, b->num, b->bits);
+		b->missing, b->num, b->bits, b->quoted);
 	escape_put(f, key);
 	fputc('\t', f);
 	escape_put(f, b->field);
@@ -201,7 +201,7 @@ static int parse_bind(struct plan_replay *r, const char *v, size_t vlen)
 {
 	struct replay_dprobe *d;
 	struct replay_bind *nv, *b;
-	int kind, type, ss, sg, miss;
+	int kind, type, ss, sg, miss, quoted = 0;
 	char *s[3] = { 0 };
 
 	if (!r->ndprobes)
@@ -213,9 +213,11 @@ static int parse_bind(struct plan_replay *r, const char *v, size_t vlen)
 	d->binds = nv;
 	b = &nv[d->nbinds];
 	memset(b, 0, sizeof(*b));
-	/* plan files from before bitfields had signs end at num */
-	if (sscanf(v, "%d %d %d %u %u %d %d %d %" SCNd64 " %u", &b->slot, &kind, &type,
-		   &b->b.width, &b->b.storage, &ss, &sg, &miss, &b->b.num, &b->b.bits) < 9 ||
+	/* plan files from before bitfields had signs end at num, and
+	 * those from before quoted tapset strings at bits */
+	if (sscanf(v, "%d %d %d %u %u %d %d %d %" SCNd64 " %u %d", &b->slot, &kind, &type,
+		   &b->b.width, &b->b.storage, &ss, &sg, &miss, &b->b.num, &b->b.bits,
+		   &quoted) < 9 ||
 	    split_strings(v, vlen, s, 3)) {
 		free(s[0]);
 		free(s[1]);
@@ -227,6 +229,7 @@ static int parse_bind(struct plan_replay *r, const char *v, size_t vlen)
 	b->b.storage_signed = ss;
 	b->b.is_signed = sg;
 	b->b.missing = miss;
+	b->b.quoted = quoted;
 	b->key = s[0];
 	b->field = s[1];
 	b->str = s[2];
