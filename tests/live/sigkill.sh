@@ -15,6 +15,9 @@ probe begin { println("ready") }
 global n
 TAP
 for how in next cleanup; do
+	# emptied first: the background shell may truncate it only after
+	# wait_for has seen the "ready" of the run before
+	: >"$WORK/out"
 	"$TAPC" -m "${PREFIX}_$how" "$WORK/t.tap" >"$WORK/out" 2>"$WORK/err" &
 	pid=$!
 	wait_for "$WORK/out" ready || fail "tapc did not start: $(cat "$WORK/err")"
@@ -36,6 +39,7 @@ done
 
 # an orphan someone holds open cannot go yet: its record stays, so a
 # later cleanup still knows it as tap's and removes it
+: >"$WORK/out"
 "$TAPC" -m "${PREFIX}_busy" "$WORK/t.tap" >"$WORK/out" 2>"$WORK/err" &
 pid=$!
 wait_for "$WORK/out" ready || fail "tapc did not start: $(cat "$WORK/err")"

@@ -27,6 +27,9 @@ probe begin { println("ready") }
 probe end { println("end ran") }
 global n
 TAP
+# emptied here: the background shell may truncate it only after wait_for
+# has seen the "ready" of the run before
+: >"$WORK/out"
 "$TAPC" -m "${PREFIX}_k" "$WORK/k.tap" >"$WORK/out" 2>"$WORK/err" &
 pid=$!
 BG_PIDS="$BG_PIDS $pid"
