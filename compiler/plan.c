@@ -166,20 +166,22 @@ void plan_print(const struct plan *p, FILE *out)
 	if (!p->instance.name)
 		return;
 	print_instance(p, out);
-	for (size_t i = 0; i < p->ndefs; i++) {
-		char *line;
-
-		if (!probe_def_is_dynamic(&p->defs[i]))
-			continue;
-		line = probe_def_format(&p->defs[i]);
-		if (line)
-			put_write(out, "append", p->events_file, line);
-		free(line);
-	}
 	/* (out of memory: script order, as tfb_session_create() would fail) */
 	order = malloc((p->ndefs ? p->ndefs : 1) * sizeof(*order));
 	if (order)
 		probe_defs_enable_order(p->defs, p->ndefs, order);
+	/* defined in that order too: the kernel registers a kprobe then */
+	for (size_t i = 0; i < p->ndefs; i++) {
+		const struct probe_def *d = &p->defs[order ? order[i] : i];
+		char *line;
+
+		if (!probe_def_is_dynamic(d))
+			continue;
+		line = probe_def_format(d);
+		if (line)
+			put_write(out, "append", p->events_file, line);
+		free(line);
+	}
 	for (size_t i = 0; i < p->ndefs; i++) {
 		const struct probe_def *d = &p->defs[order ? order[i] : i];
 

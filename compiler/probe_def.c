@@ -71,9 +71,16 @@ char *probe_def_format(const struct probe_def *d)
 	return buf;
 }
 
-static bool same_user_point(const struct probe_def *a, const struct probe_def *b)
+/*
+ * Probes whose handlers the kernel calls newest first when they share a
+ * place: a uprobe's consumers, a uretprobe's, and the kprobes aggregated
+ * on one address (checked on Debian's 6.1 kernel; its kretprobes on one
+ * function return in the order they were registered, so they keep it).
+ */
+static bool called_newest_first(const struct probe_def *a, const struct probe_def *b)
 {
-	return (a->kind == PROBE_DEF_UPROBE || a->kind == PROBE_DEF_URETPROBE) &&
+	return (a->kind == PROBE_DEF_UPROBE || a->kind == PROBE_DEF_URETPROBE ||
+		a->kind == PROBE_DEF_KPROBE) &&
 	       a->kind == b->kind && a->offset == b->offset && a->target && b->target &&
 	       !strcmp(a->target, b->target);
 }
@@ -92,7 +99,7 @@ void probe_defs_enable_order(const struct probe_def *defs, size_t n, size_t *ord
 		if (grouped[i])
 			continue;
 		for (size_t j = i; j < n; j++)
-			if (j == i || same_user_point(&defs[i], &defs[j])) {
+			if (j == i || called_newest_first(&defs[i], &defs[j])) {
 				group[k++] = j;
 				grouped[j] = true;
 			}

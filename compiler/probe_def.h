@@ -56,11 +56,12 @@ bool probe_def_is_dynamic(const struct probe_def *d);
 char *probe_def_format(const struct probe_def *d);
 
 /*
- * The order in which @defs are enabled, as indices into @order (n of
- * them). Script order, except that the uprobes on one address (and the
- * uretprobes on one address) are enabled last to first: the kernel calls
- * a uprobe's consumers newest first, so their records, and the handlers
- * that run on them, then come in script order, as in SystemTap.
+ * The order in which @defs are defined and enabled, as indices into
+ * @order (n of them). Script order, except that the uprobes on one
+ * address (and the uretprobes on one address, and the kprobes on one
+ * address) come last to first: the kernel calls them newest first, so
+ * their records, and the handlers that run on them, then come in script
+ * order, as in SystemTap.
  */
 void probe_defs_enable_order(const struct probe_def *defs, size_t n, size_t *order);
 

@@ -33,6 +33,7 @@ golden_tests = \
 	tests/compile/kprobe-filter.tap \
 	tests/compile/kprobe-module.tap \
 	tests/compile/kprobe-openat.tap \
+	tests/compile/kprobe-same-point.tap \
 	tests/compile/kprobe-wildcard.tap \
 	tests/compile/locals-and-control.tap \
 	tests/compile/optional-point.tap \
@@ -218,6 +219,7 @@ golden_expected = \
 	tests/compile/kprobe-filter.expect \
 	tests/compile/kprobe-module.expect \
 	tests/compile/kprobe-openat.expect \
+	tests/compile/kprobe-same-point.expect \
 	tests/compile/kprobe-wildcard.expect \
 	tests/compile/locals-and-control.expect \
 	tests/compile/optional-point.expect \
@@ -400,6 +402,7 @@ live_tests = \
 	tests/live/kprobe-missing.sh \
 	tests/live/kprobe-module.sh \
 	tests/live/kprobe-openat.sh \
+	tests/live/kprobe-same-point.sh \
 	tests/live/kprobe-vfs.sh \
 	tests/live/log-errors.sh \
 	tests/live/log-rotate.sh \

@@ -227,12 +227,13 @@ int tfb_session_create(const struct plan *p, struct diag *d,
 	if (!s)
 		return -ENOMEM;
 	err = setup_instance(s, d);
-	for (size_t i = 0; !err && i < p->ndefs; i++)
-		if (probe_def_is_dynamic(&p->defs[i]))
-			err = create_dynamic(s, i, d);
 	order = err ? NULL : enable_order(p);
 	if (!err && !order)
 		err = -ENOMEM;
+	/* in that order too: the kernel registers a kprobe when it is defined */
+	for (size_t i = 0; !err && i < p->ndefs; i++)
+		if (probe_def_is_dynamic(&p->defs[order[i]]))
+			err = create_dynamic(s, order[i], d);
 	for (size_t i = 0; !err && i < p->ndefs; i++)
 		err = enable_event(s, order[i], d);
 	free(order);
@@ -288,7 +289,7 @@ static int guest_event(struct tfb_session *s, size_t i, struct diag *d)
 int tfb_guest_create(const struct plan *p, struct diag *d, struct tfb_session **out)
 {
 	struct tfb_session *s;
-	size_t done = 0;
+	size_t done = 0, *order;
 	int err = 0;
 
 	if (!tracefs_instance_exists(p->instance.name))
@@ -297,11 +298,13 @@ int tfb_guest_create(const struct plan *p, struct diag *d, struct tfb_session **
 	if (!s)
 		return -ENOMEM;
 	s->inst = tracefs_instance_alloc(NULL, p->instance.name);
-	if (!s->inst)
+	order = enable_order(p);
+	if (!s->inst || !order)
 		err = -ENOMEM;
 	for (size_t i = 0; !err && i < p->ndefs; i++)
-		if (probe_def_is_dynamic(&p->defs[i]))
-			err = create_dynamic(s, i, d);
+		if (probe_def_is_dynamic(&p->defs[order[i]]))
+			err = create_dynamic(s, order[i], d);
+	free(order);
 	for (; !err && done < p->ndefs; done++)
 		err = guest_event(s, done, d);
 	if (err) {

@@ -45,8 +45,10 @@ grep -Eq "^entry count=123 name=known iname=known len=5 cast=known file=0x[0-9a-
 # the condition became the kprobe event's filter, which the kernel took
 expect_eq "filtered reads" "$(grep -c '^filtered 123$' "$WORK/out")" 1
 grep -q "refused the filter" "$WORK/err" && fail "$(cat "$WORK/err")"
-after=$(awk '/^entry count=123 name=known /{ getline; print; exit }' "$WORK/out")
-expect_eq "the return that follows" "$after" "return 123"
+# the handlers of one call in script order: both kprobes, then both kretprobes
+after=$(awk '/^entry count=123 name=known / { for (i = 0; i < 3; i++) { getline; print } exit }' \
+	"$WORK/out" | tr '\n' '|')
+expect_eq "the lines that follow" "$after" "filtered 123|return 123|at return: read 123 of 123|"
 # @entry(): the kretprobe's handler has the entry's name and count
 expect_eq "@entry at return" "$(grep '^at return:' "$WORK/out")" "at return: read 123 of 123"
 grep -q "tap_$PREFIX" "$TRACEFS/dynamic_events" && fail "kprobes left behind"

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The order a plan enables its events in: script order, but the uprobes
- * on one address (and the uretprobes on one) last to first, in the
- * places they had, since the kernel calls the newest one first. Doing it
+ * The order a plan defines and enables its events in: script order, but
+ * the uprobes on one address (and the uretprobes on one, and the kprobes
+ * on one) last to first, in the places they had, since the kernel calls
+ * the newest one first. Doing it
  * twice gives script order back (plan files are read that way).
  */
 #include <stdlib.h>
@@ -46,14 +47,24 @@ int main(void)
 		def(PROBE_DEF_TRACEPOINT, NULL, 0),
 		def(PROBE_DEF_UPROBE, "/bin/a", 0x10),
 		def(PROBE_DEF_KPROBE, "vfs_read", 0),
-		def(PROBE_DEF_KPROBE, "vfs_read", 0),
+		def(PROBE_DEF_KPROBE, "vfs_read", 4),
+	};
+	/* kprobes on one address are called newest first; kretprobes on one
+	 * function return in registration order (Debian's 6.1 kernel) */
+	const struct probe_def kernel[] = {
+		def(PROBE_DEF_KPROBE, "vfs_read", 0),	/* 0 */
+		def(PROBE_DEF_KRETPROBE, "vfs_read", 0),	/* 1 */
+		def(PROBE_DEF_KPROBE, "vfs_write", 0),	/* 2 */
+		def(PROBE_DEF_KPROBE, "vfs_read", 0),	/* 3 */
+		def(PROBE_DEF_KRETPROBE, "vfs_read", 0),	/* 4 */
 	};
 	struct probe_def again[8];
 	size_t order[8];
 
 	CHECK_STR(order_of(mixed, 8), "7 5 2 3 4 1 6 0");
-	/* nothing shares a user address: script order (kprobes are left be) */
+	/* nothing shares an address: script order */
 	CHECK_STR(order_of(plain, 4), "0 1 2 3");
+	CHECK_STR(order_of(kernel, 5), "3 1 2 0 4");
 	CHECK_STR(order_of(mixed, 0), "");
 	/* the enable order, ordered again, is script order */
 	probe_defs_enable_order(mixed, 8, order);
