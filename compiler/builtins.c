@@ -55,6 +55,11 @@ static const struct builtin builtins[] = {
 	{ "str_replace", BI_STR_REPLACE, S, 3, 3, { S, S, S }, 0 },
 	{ "stringat", BI_STRINGAT, L, 2, 2, { S, L }, 0 },
 	{ "snapshot", BI_SNAPSHOT, V, 0, 0, { 0 }, 0 },
+	{ "backtrace", BI_BACKTRACE, S, 0, 0, { 0 }, BF_EVENT | BF_KSTACK },
+	{ "print_backtrace", BI_PRINT_BACKTRACE, V, 0, 0, { 0 }, BF_EVENT | BF_KSTACK },
+	{ "sprint_backtrace", BI_SPRINT_BACKTRACE, S, 0, 0, { 0 }, BF_EVENT | BF_KSTACK },
+	{ "print_stack", BI_PRINT_STACK, V, 1, 1, { S }, 0 },
+	{ "sprint_stack", BI_SPRINT_STACK, S, 1, 1, { S }, 0 },
 };
 
 const struct builtin *builtin_find(const char *name)

@@ -53,6 +53,11 @@ enum builtin_id {
 	BI_STR_REPLACE,
 	BI_STRINGAT,
 	BI_SNAPSHOT,	/* the session's buffered events to a file (tapd(8)) */
+	BI_BACKTRACE,	/* the kernel stack, from the stacktrace trigger's record */
+	BI_PRINT_BACKTRACE,
+	BI_SPRINT_BACKTRACE,
+	BI_PRINT_STACK,
+	BI_SPRINT_STACK,
 	BI_COUNT
 };
 
@@ -82,6 +87,7 @@ enum builtin_flags {
 	BF_EVENT = 1 << 1,	/* reads the current event (not in begin/end) */
 	BF_TASK = 1 << 2,	/* needs the task's comm/pid/ppid */
 	BF_FETCH = 1 << 3,	/* its argument is fetched by the probe */
+	BF_KSTACK = 1 << 4,	/* the event's kernel stack: a stacktrace trigger */
 };
 
 struct builtin {

@@ -478,12 +478,77 @@ static int lower_snapshot(struct compile *c, struct dprobe *dp)
 	return 0;
 }
 
+/* --- backtrace(): the kernel's stacktrace trigger ----------------------------- */
+
+struct kstack_walk {
+	struct compile *c;
+	bool found;
+	int depth;	/* functions followed, against recursion */
+};
+
+static bool find_kstack(struct ast *n, void *arg)
+{
+	struct kstack_walk *w = arg;
+
+	if (w->found)
+		return false;
+	if (n->kind != AST_CALL)
+		return true;
+	if (n->flags & AST_BUILTIN) {
+		w->found = ((const struct builtin *)n->bind)->flags & BF_KSTACK;
+		return !w->found;
+	}
+	/* a function the handler calls may take the stack too */
+	if (n->sym && n->sym->kind == SYM_FUNCTION && n->sym->body && w->depth < 16) {
+		w->depth++;
+		ast_walk(n->sym->body, find_kstack, w);
+		w->depth--;
+	}
+	return !w->found;
+}
+
+static bool takes_kstack(struct compile *c, struct ast *probe)
+{
+	struct kstack_walk w = { .c = c };
+
+	ast_walk(probe->b, find_kstack, &w);
+	ast_walk(probe->c, find_kstack, &w);
+	return w.found;
+}
+
+/*
+ * backtrace() and friends read the kernel stack that the stacktrace
+ * trigger records right after the event (the runtime takes that record
+ * with the event). Its condition is the event's filter.
+ */
+static int lower_kstack(struct compile *c, struct dprobe *dp)
+{
+	struct probe_def *d = dprobe_def(c, dp);
+
+	if (!d || (d->trigger && !strncmp(d->trigger, "stacktrace", 10)))
+		return 0;
+	if (d->trigger) {
+		diag_error(c->diag, dp->point->loc,
+			   "%s/%s has a trigger already; backtrace() needs the stacktrace one",
+			   d->system, d->event);
+		return -EINVAL;
+	}
+	if (d->filter ? asprintf(&d->trigger, "stacktrace if %s", d->filter) < 0 :
+			!(d->trigger = strdup("stacktrace")))
+		return -ENOMEM;
+	return 0;
+}
+
 int lower_program(struct compile *c)
 {
 	int err = add_task_helpers(c);
 
 	for (size_t i = 0; !err && i < c->prog->plan->ndefs; i++)
 		err = lower_def_filter(c, (int)i);
+	for (size_t i = 0; !err && i < c->prog->ndprobes; i++)
+		if (c->prog->dprobes[i]->kind == DPROBE_EVENT &&
+		    takes_kstack(c, c->prog->dprobes[i]->probe))
+			err = lower_kstack(c, c->prog->dprobes[i]);
 	for (size_t i = 0; !err && i < c->prog->ndprobes; i++)
 		if (c->prog->dprobes[i]->kind == DPROBE_EVENT &&
 		    only_snapshot(c->prog->dprobes[i]->probe))

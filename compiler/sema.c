@@ -588,13 +588,12 @@ static void resolve_printf_format(struct compile *c, struct ast *e)
 	compile_track_fmt(c, f);
 }
 
-/* SystemTap's stack functions: known, so they get a reason, not a guess */
+/* SystemTap's user-stack functions: known, so they get a reason, not a guess */
 static bool is_stack_function(const char *name)
 {
 	static const char *const names[] = {
-		"backtrace", "print_backtrace", "ubacktrace", "print_ubacktrace",
-		"print_stack", "print_ustack", "sprint_backtrace", "sprint_ubacktrace",
-		"task_backtrace", "print_syms", "print_usyms", "sprint_stack", "sprint_ustack",
+		"ubacktrace", "print_ubacktrace", "print_ustack", "sprint_ubacktrace",
+		"task_backtrace", "print_syms", "print_usyms", "sprint_ustack",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -640,10 +639,11 @@ static void resolve_call(struct compile *c, struct ast *e)
 	}
 	fn = function_find(c, e->name);
 	if (!fn && is_stack_function(e->name)) {
-		diag_error(c->diag, e->loc, "tap does not record stack traces: '%s' is not supported",
+		diag_error(c->diag, e->loc,
+			   "tap records kernel stacks only: '%s' (user stacks) is not supported",
 			   e->name);
 		diag_note(c->diag, e->loc,
-			  "probe the callers by name, or use timer.profile with symname(addr())");
+			  "probe the callers by name, or use timer.profile with usymname(uaddr())");
 		resolve_list(c, e->a);
 		return;
 	}

@@ -70,6 +70,7 @@ struct loop {
 	uint64_t next_flush;
 	uint64_t spill_skipped;	/* bytes the spill dropped before we read them */
 	bool spill_reported;
+	int kstack_id;	/* kernel_stack records (backtrace()), or -1 */
 };
 
 /* every page buffer has room after it for its offset in the spill */
@@ -147,6 +148,7 @@ int loop_open(struct rt *rt, struct tep_handle *tep, const struct loop_opts *o,
 	lp->rt = rt;
 	lp->tep = tep;
 	lp->o = *o;
+	lp->kstack_id = -1;
 	if (!lp->o.log)
 		lp->o.log = stderr;
 	if (!lp->o.prog)
@@ -156,6 +158,7 @@ int loop_open(struct rt *rt, struct tep_handle *tep, const struct loop_opts *o,
 		return 0;
 	lp->ncpus = tfb_ncpus();
 	lp->page_size = tfb_subbuf_size(o->instance);
+	lp->kstack_id = tfb_kernel_stack_id();
 	lp->cpus = calloc((size_t)lp->ncpus, sizeof(*lp->cpus));
 	if (!lp->cpus)
 		return -ENOMEM;
@@ -444,6 +447,53 @@ static bool dispatch_perf(struct loop *lp, const struct cpu_reader *best,
 	return true;
 }
 
+static void cpu_advance(struct cpu_reader *c)
+{
+	kbuffer_next_event(c->kb, NULL);
+	c->has_cur = false;
+	c->consumed++;
+}
+
+static uint16_t record_type(const void *data)
+{
+	uint16_t id;
+
+	memcpy(&id, data, 2);
+	return id;
+}
+
+/*
+ * A record whose event has the stacktrace trigger: the kernel wrote the
+ * stack as the next record of the same CPU, so it is taken with it (a
+ * stack not read yet, which a reader racing the writer may see, leaves
+ * backtrace() empty). Moves @c past both.
+ */
+static void dispatch_with_kstack(struct loop *lp, struct cpu_reader *c)
+{
+	int size = kbuffer_event_size(c->kb), ssize = 0;
+	unsigned char *copy = malloc((size_t)size);
+	uint64_t ts = c->cur_ts;
+	const void *stack = NULL;
+
+	if (!copy) {
+		rt_handle_record(lp->rt, c->cpu, c->cur_ts, c->cur, size);
+		cpu_advance(c);
+		return;
+	}
+	/* the next record may be on the next page: this one's goes then */
+	memcpy(copy, c->cur, (size_t)size);
+	cpu_advance(c);
+	if (cpu_peek(lp, c) && lp->kstack_id >= 0 && record_type(c->cur) == lp->kstack_id) {
+		stack = c->cur;
+		ssize = kbuffer_event_size(c->kb);
+	}
+	rt_handle_record_kstack(lp->rt, c->cpu, ts, copy, size, stack, ssize);
+	free(copy);
+	/* another event (no stack came) stays current, to be handled next */
+	if (stack)
+		cpu_advance(c);
+}
+
 /* hands records to the runtime in timestamp order, up to @limit */
 static void dispatch(struct loop *lp, uint64_t limit)
 {
@@ -465,11 +515,13 @@ static void dispatch(struct loop *lp, uint64_t limit)
 		}
 		if (!best)
 			return;
-		rt_handle_record(lp->rt, best->cpu, best->cur_ts, best->cur,
-				 kbuffer_event_size(best->kb));
-		kbuffer_next_event(best->kb, NULL);
-		best->has_cur = false;
-		best->consumed++;
+		if (rt_record_takes_kstack(lp->rt, best->cur, kbuffer_event_size(best->kb))) {
+			dispatch_with_kstack(lp, best);
+		} else {
+			rt_handle_record(lp->rt, best->cpu, best->cur_ts, best->cur,
+					 kbuffer_event_size(best->kb));
+			cpu_advance(best);
+		}
 		if (rt_should_stop(lp->rt))
 			return;
 	}

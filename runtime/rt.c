@@ -263,6 +263,7 @@ static int bind_probe(struct rt *rt, struct rt_probe *p, struct tep_handle *tep,
 	int err = 0;
 
 	p->event = tep_find_event_by_name(tep, def->system, def->event);
+	p->kstack = def->trigger && !strncmp(def->trigger, "stacktrace", 10);
 	if (!p->event) {
 		diag_error(d, def->loc, "the kernel has no event %s:%s", def->system,
 			   def->event);
@@ -798,11 +799,48 @@ static void task_event(struct rt *rt, int id, const struct rt_event *ev)
 	}
 }
 
+bool rt_record_takes_kstack(const struct rt *rt, const void *data, int size)
+{
+	uint16_t id;
+
+	if (size < 8)
+		return false;
+	memcpy(&id, data, 2);
+	for (; rt; rt = rt->next_prog)
+		for (struct rt_probe *p = id <= rt->max_id && rt->by_id ? rt->by_id[id] : NULL; p;
+		     p = p->next)
+			if (p->kstack)
+				return true;
+	return false;
+}
+
+/* a kernel_stack record: "int size" (the callers) at 8, the callers at 16 */
+static void take_kstack(struct rt_event *ev, const unsigned char *stack, int size)
+{
+	int32_t n;
+
+	ev->kstack = NULL;
+	ev->nkstack = 0;
+	if (!stack || size < 16)
+		return;
+	memcpy(&n, stack + 8, 4);
+	if (n > (size - 16) / 8)
+		n = (size - 16) / 8;
+	ev->kstack = stack + 16;
+	ev->nkstack = n > 0 ? n : 0;
+}
+
 void rt_handle_record(struct rt *rt, int cpu, uint64_t ts, const void *data,
 		      int size)
 {
+	rt_handle_record_kstack(rt, cpu, ts, data, size, NULL, 0);
+}
+
+void rt_handle_record_kstack(struct rt *rt, int cpu, uint64_t ts, const void *data,
+			     int size, const void *stack, int stack_size)
+{
 	const unsigned char *d = data;
-	struct rt_event ev;
+	struct rt_event ev = { 0 };
 	uint16_t id;
 	int32_t tid;
 
@@ -820,6 +858,7 @@ void rt_handle_record(struct rt *rt, int cpu, uint64_t ts, const void *data,
 	ev.ts = ts;
 	ev.tid = tid;
 	ev.probe = NULL;
+	take_kstack(&ev, stack, stack_size);
 	if (id <= rt->max_id && rt->by_id) {
 		for (struct rt_probe *p = rt->by_id[id]; p; p = p->next) {
 			ev.probe = p;
@@ -837,7 +876,7 @@ void rt_handle_record(struct rt *rt, int cpu, uint64_t ts, const void *data,
 	output_commit(rt->out);
 	/* a shared buffer: each event runs the handlers of its own script */
 	if (rt->next_prog)
-		rt_handle_record(rt->next_prog, cpu, ts, data, size);
+		rt_handle_record_kstack(rt->next_prog, cpu, ts, data, size, stack, stack_size);
 }
 
 uint64_t rt_next_timer(const struct rt *rt)

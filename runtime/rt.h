@@ -48,6 +48,7 @@ struct rt_probe {
 	struct rt_probe *next;	/* other probes on the same event */
 	uint64_t next_fire_ns;	/* timers */
 	unsigned long long hits;
+	bool kstack;	/* a stacktrace trigger follows each record */
 };
 
 /* the event a handler runs for (zeroed for begin/end/timer) */
@@ -60,6 +61,8 @@ struct rt_event {
 	int tid;
 	uint64_t ip;	/* perf samples: the sampled instruction pointer */
 	bool ip_user;
+	const unsigned char *kstack;	/* the stacktrace trigger's callers, or NULL */
+	int nkstack;	/* how many (8 bytes each, unaligned) */
 };
 
 struct rt_local {

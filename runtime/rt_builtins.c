@@ -540,6 +540,66 @@ int64_t builtin_num(struct exec *x, struct ast *e)
 	}
 }
 
+/* --- kernel stacks ------------------------------------------------------------ */
+
+/* backtrace(): the event's kernel stack as hex addresses, as SystemTap gives it */
+static struct sv backtrace(struct exec *x)
+{
+	struct strbuf sb;
+	struct sv v;
+
+	strbuf_init(&sb);
+	for (int i = 0; x->ev && i < x->ev->nkstack; i++) {
+		uint64_t a;
+		char hex[24];
+
+		memcpy(&a, x->ev->kstack + 8 * i, 8);
+		snprintf(hex, sizeof(hex), "%s0x%" PRIx64, i ? " " : "", a);
+		strbuf_add(&sb, hex, strlen(hex));
+	}
+	v = scratch_copy(&x->rt->scratch, sv_from(sb.buf ? sb.buf : "", sb.len));
+	strbuf_release(&sb);
+	return v;
+}
+
+/*
+ * print_stack(backtrace()) and friends: one line a frame, as SystemTap
+ * prints them: " 0xffffffff8113c1d0 : vfs_read+0x0/0x180 [kernel]"
+ */
+static struct sv stack_lines(struct exec *x, struct sv addrs)
+{
+	struct symbolizer *sym = rt_symbolizer(x->rt);
+	char *text = strndup(addrs.p ? addrs.p : "", addrs.n), *p = text, *end;
+	struct strbuf sb;
+	struct sv v;
+
+	strbuf_init(&sb);
+	while (text && sym && *p) {
+		uint64_t a = strtoull(p, &end, 16);
+		char line[512];
+
+		if (end == p)
+			break;
+		snprintf(line, sizeof(line), " 0x%016" PRIx64 " : %s\n", a,
+			 symbolize_kernel_frame(sym, a));
+		strbuf_add(&sb, line, strlen(line));
+		p = end;
+	}
+	free(text);
+	v = scratch_copy(&x->rt->scratch, sv_from(sb.buf ? sb.buf : "", sb.len));
+	strbuf_release(&sb);
+	return v;
+}
+
+static void print_sv(struct exec *x, struct ast *e, struct sv s)
+{
+	struct output *o = x->rt->out;
+
+	if (strbuf_add(&o->buf, s.p, s.n))
+		rt_fail(x, e, "out of memory");
+	output_commit(o);
+}
+
 struct sv builtin_str(struct exec *x, struct ast *e)
 {
 	switch (bi(e)->id) {
@@ -576,6 +636,12 @@ struct sv builtin_str(struct exec *x, struct ast *e)
 		return str_replace(x, e);
 	case BI_SIGNAL_STR:
 		return signal_name(x, e);
+	case BI_BACKTRACE:
+		return backtrace(x);
+	case BI_SPRINT_BACKTRACE:
+		return stack_lines(x, backtrace(x));
+	case BI_SPRINT_STACK:
+		return stack_lines(x, eval_str(x, e->a));
 	default:
 		builtin_void(x, e);
 		return SV_EMPTY;
@@ -599,6 +665,12 @@ void builtin_void(struct exec *x, struct ast *e)
 		break;
 	case BI_SNAPSHOT:
 		rt_snapshot(x->rt);
+		break;
+	case BI_PRINT_BACKTRACE:
+		print_sv(x, e, stack_lines(x, backtrace(x)));
+		break;
+	case BI_PRINT_STACK:
+		print_sv(x, e, stack_lines(x, eval_str(x, e->a)));
 		break;
 	case BI_ERROR:
 		msg = eval_str(x, e->a);

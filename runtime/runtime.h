@@ -49,6 +49,14 @@ void rt_run_end(struct rt *rt);
 /* Runs the handlers of one event record (raw payload). */
 void rt_handle_record(struct rt *rt, int cpu, uint64_t ts, const void *data,
 		      int size);
+/*
+ * The same with the kernel_stack record the stacktrace trigger wrote
+ * right after it (NULL when there was none) for backtrace().
+ */
+void rt_handle_record_kstack(struct rt *rt, int cpu, uint64_t ts, const void *data,
+			     int size, const void *stack, int stack_size);
+/* Whether a probe on this record's event takes the kernel stack after it. */
+bool rt_record_takes_kstack(const struct rt *rt, const void *data, int size);
 
 /* Runs the handler of perf probe @probe (an index into the program's
  * derived probes) for one sample. */

@@ -19,6 +19,7 @@
 struct ksym {
 	uint64_t addr;
 	char *name;
+	char *mod;	/* kallsyms: the module, or NULL for the kernel */
 };
 
 /* one mapped file of a process, with its function symbols by offset */
@@ -40,6 +41,7 @@ struct symbolizer {
 	int dead_pids[SYMBOLIZER_DEAD_PIDS];	/* oldest first */
 	size_t ndead;
 	char buf[64];
+	char line[384];	/* symbolize_kernel_frame() */
 };
 
 struct symbolizer *symbolizer_alloc(void)
@@ -49,8 +51,10 @@ struct symbolizer *symbolizer_alloc(void)
 
 static void free_syms(struct ksym *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(v[i].name);
+		free(v[i].mod);
+	}
 	free(v);
 }
 
@@ -95,6 +99,7 @@ static int push(struct ksym **v, size_t *n, size_t *cap, uint64_t addr,
 		*cap = c;
 	}
 	(*v)[*n].addr = addr;
+	(*v)[*n].mod = NULL;
 	(*v)[*n].name = strdup(name);
 	if (!(*v)[*n].name)
 		return -1;
@@ -113,14 +118,17 @@ static void load_kallsyms(struct symbolizer *s)
 		return;
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long long a;
-		char type, name[256];
+		char type, name[256], mod[64];
+		int n = sscanf(line, "%llx %c %255s [%63[^]]]", &a, &type, name, mod);
 
-		if (sscanf(line, "%llx %c %255s", &a, &type, name) != 3)
+		if (n < 3)
 			continue;
 		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
 			continue;
 		if (push(&s->k, &s->nk, &cap, a, name))
 			break;
+		if (n == 4)
+			s->k[s->nk - 1].mod = strdup(mod);
 	}
 	fclose(f);
 	qsort(s->k, s->nk, sizeof(*s->k), cmp_ksym);
@@ -159,6 +167,23 @@ const char *symbolize_kernel(struct symbolizer *s, uint64_t addr)
 	k = lookup(s->k, s->nk, addr);
 	/* kallsyms without addresses (kptr_restrict) gives zeros */
 	return k && k->addr ? k->name : hex(s, addr);
+}
+
+const char *symbolize_kernel_frame(struct symbolizer *s, uint64_t addr)
+{
+	const struct ksym *k;
+	uint64_t size = 0;
+
+	if (!s->k_loaded)
+		load_kallsyms(s);
+	k = lookup(s->k, s->nk, addr);
+	if (!k || !k->addr)
+		return hex(s, addr);
+	if (k + 1 < s->k + s->nk)
+		size = k[1].addr - k->addr;
+	snprintf(s->line, sizeof(s->line), "%s+0x%" PRIx64 "/0x%" PRIx64 " [%s]", k->name,
+		 addr - k->addr, size, k->mod ? k->mod : "kernel");
+	return s->line;
 }
 
 struct collect {

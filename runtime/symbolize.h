@@ -18,6 +18,12 @@ void symbolizer_free(struct symbolizer *s);
 
 /* The kernel function holding @addr, or a hex string; never NULL. */
 const char *symbolize_kernel(struct symbolizer *s, uint64_t addr);
+/*
+ * A kernel stack frame as SystemTap's print_backtrace() names it:
+ * "vfs_read+0x5/0x1a0 [kernel]" ("[ext4]" in a module), or a hex string.
+ * Valid until the next call.
+ */
+const char *symbolize_kernel_frame(struct symbolizer *s, uint64_t addr);
 /* The function of process @pid holding @addr, or a hex string. */
 const char *symbolize_user(struct symbolizer *s, int pid, uint64_t addr);
 

@@ -75,6 +75,8 @@ int tfb_cpu_stats(const char *instance, int cpu, struct tfb_cpu_stats *st);
 
 /* The number of CPU buffers (possible CPUs) of this machine. */
 int tfb_ncpus(void);
+/* The type of the kernel_stack records the stacktrace trigger writes, or -1. */
+int tfb_kernel_stack_id(void);
 
 /* Opens per_cpu/cpuN/trace_pipe_raw of @instance, non-blocking. */
 int tfb_open_cpu_raw(const char *instance, int cpu);

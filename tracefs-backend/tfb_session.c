@@ -450,6 +450,22 @@ ssize_t tfb_cpu_splice(int raw_fd, int pipe_wr, size_t len, int page_size)
 	return n;
 }
 
+int tfb_kernel_stack_id(void)
+{
+	char path[4096], line[128];
+	FILE *f;
+	int id = -1;
+
+	snprintf(path, sizeof(path), "%s/events/ftrace/kernel_stack/format", tfb_tracing_dir());
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "ID: %d", &id) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return id;
+}
+
 int tfb_ncpus(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_CONF);

@@ -34,6 +34,10 @@ probe kernel.function("vfs_read").return {
 	if (pid() == target() && @entry($file->f_path->dentry->d_name->name) == "known")
 		printf("at return: read %d of %d\n", $return, @entry($count))
 }
+probe kernel.function("vfs_read") if ($count == 123) {
+	if (pid() == target())
+		printf("stack %s\n", sprint_backtrace())
+}
 TAP
 "$TAPC" -m "$PREFIX" -c "dd if=$WORK/known of=/dev/null bs=123 count=1" \
 	"$WORK/t.tap" >"$WORK/out" 2>"$WORK/err" || fail "tapc failed: $(cat "$WORK/err")"
@@ -46,9 +50,14 @@ grep -Eq "^entry count=123 name=known iname=known len=5 cast=known file=0x[0-9a-
 expect_eq "filtered reads" "$(grep -c '^filtered 123$' "$WORK/out")" 1
 grep -q "refused the filter" "$WORK/err" && fail "$(cat "$WORK/err")"
 # the handlers of one call in script order: both kprobes, then both kretprobes
-after=$(awk '/^entry count=123 name=known / { for (i = 0; i < 3; i++) { getline; print } exit }' \
-	"$WORK/out" | tr '\n' '|')
+after=$(grep -v '^stack \|^ 0x\|^$' "$WORK/out" |
+	awk '/^entry count=123 name=known / { for (i = 0; i < 3; i++) { getline; print } exit }' |
+	tr '\n' '|')
 expect_eq "the lines that follow" "$after" "filtered 123|return 123|at return: read 123 of 123|"
+# a kernel stack through the stacktrace trigger on the kprobe event:
+# vfs_read's caller is in it
+grep -q "^stack " "$WORK/out" && grep -q "^ 0x[0-9a-f]* : ksys_read+0x.* \[kernel\]$" "$WORK/out" ||
+	fail "no ksys_read frame: $(cat "$WORK/out")"
 # @entry(): the kretprobe's handler has the entry's name and count
 expect_eq "@entry at return" "$(grep '^at return:' "$WORK/out")" "at return: read 123 of 123"
 grep -q "tap_$PREFIX" "$TRACEFS/dynamic_events" && fail "kprobes left behind"
