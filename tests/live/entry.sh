@@ -58,7 +58,9 @@ cat >"$WORK/r.tap" <<'TAP'
 probe begin { println("ready") }
 probe syscall.read.return if (pid() == $1) { printf("read %d -> %d\n", @entry($fd), $return) }
 TAP
-# (fd 4 closed in tapc: it must not keep the fifo open)
+# (fd 4 closed in tapc: it must not keep the fifo open; the output is
+# emptied first, as the background shell truncates it only later)
+: >"$WORK/out"
 "$TAPC" -m "${PREFIX}_r" "$WORK/r.tap" "$catpid" >"$WORK/out" 2>"$WORK/err" 4>&- &
 tpid=$!
 BG_PIDS="$BG_PIDS $tpid"

@@ -30,6 +30,9 @@ probe $1.function("tick") {
 probe begin { println("ready") }
 TAP
 	shift
+	# emptied first: the background shell may truncate it only after
+	# wait_for has seen the "ready" of the round before
+	: >"$WORK/tap.out"
 	"$TAPC" -m "$PREFIX" "$@" "$WORK/t.tap" >"$WORK/tap.out" 2>"$WORK/tap.err" &
 	tap=$!
 	BG_PIDS="$BG_PIDS $tap"
