@@ -498,6 +498,19 @@ static void suggest_names(struct compile *c, struct suggest *s)
 		suggest_add(s, c->prog->globals[i]->name);
 }
 
+/* the handler is a syscall.NAME.return probe's (the tapset's arguments are gone) */
+static bool in_syscall_return(struct compile *c)
+{
+	const struct handler *h = c->cur_handler;
+	size_t n;
+
+	if (!h || !h->ndprobes || !h->dprobes[0]->prov ||
+	    strcmp(h->dprobes[0]->prov->name, "syscall"))
+		return false;
+	n = strlen(h->dprobes[0]->pp);
+	return n > 7 && !strcmp(h->dprobes[0]->pp + n - 7, ".return");
+}
+
 static void resolve_var(struct compile *c, struct ast *e)
 {
 	struct symbol *s = scope_find(c->scope, e->name);
@@ -518,6 +531,10 @@ static void resolve_var(struct compile *c, struct ast *e)
 	suggest_names(c, &sg);
 	if (sg.best)
 		diag_note(c->diag, e->loc, "did you mean '%s'?", sg.best);
+	else if (in_syscall_return(c))
+		diag_note(c->diag, e->loc,
+			  "a system call's return probe has retval and retstr; an argument "
+			  "is @entry(%s)", e->name);
 }
 
 static struct symbol *resolve_array(struct compile *c, struct ast *v)
