@@ -522,6 +522,15 @@ static bool slice_matches(const struct slice *sl, const struct map *m,
 	return true;
 }
 
+/* the first live element at or after @from that the slice matches, or m->nentries */
+static size_t slice_next(const struct slice *sl, const struct map *m, size_t from)
+{
+	while (from < m->nentries &&
+	       (m->entries[from].deleted || !slice_matches(sl, m, &m->entries[from])))
+		from++;
+	return from;
+}
+
 /* [*, k] in a: is there an element the slice matches */
 static int64_t in_slice(struct exec *x, struct ast *e)
 {
@@ -529,10 +538,7 @@ static int64_t in_slice(struct exec *x, struct ast *e)
 	struct slice sl;
 
 	slice_eval(x, e->a, m, &sl);
-	for (size_t i = 0; i < m->nentries; i++)
-		if (!m->entries[i].deleted && slice_matches(&sl, m, &m->entries[i]))
-			return 1;
-	return 0;
+	return slice_next(&sl, m, 0) < m->nentries;
 }
 
 static int64_t in_array(struct exec *x, struct ast *e)
@@ -848,9 +854,8 @@ static void delete_slice(struct exec *x, struct ast *t)
 	struct slice sl;
 
 	slice_eval(x, t->b, m, &sl);
-	for (size_t i = 0; i < m->nentries; i++)
-		if (!m->entries[i].deleted && slice_matches(&sl, m, &m->entries[i]))
-			map_delete(m, &m->entries[i]);
+	for (size_t i = slice_next(&sl, m, 0); i < m->nentries; i = slice_next(&sl, m, i + 1))
+		map_delete(m, &m->entries[i]);
 }
 
 static void delete_target(struct exec *x, struct ast *t)
@@ -1063,9 +1068,8 @@ static uint32_t *foreach_order(struct exec *x, struct ast *s, struct map *m,
 	}
 	if (s->b->a)
 		slice_eval(x, s->b->a, m, &sl);
-	for (size_t i = 0; i < m->nentries; i++)
-		if (!m->entries[i].deleted && slice_matches(&sl, m, &m->entries[i]))
-			idx[k++] = (uint32_t)i;
+	for (size_t i = slice_next(&sl, m, 0); i < m->nentries; i = slice_next(&sl, m, i + 1))
+		idx[k++] = (uint32_t)i;
 	*n = limit >= 0 && (size_t)limit < k ? (size_t)limit : k;
 	if (!s->num || !*n)
 		return idx;
