@@ -543,12 +543,12 @@ static int64_t in_slice(struct exec *x, struct ast *e)
 
 static int64_t in_array(struct exec *x, struct ast *e)
 {
-	if (e->flags & AST_SLICE)
-		return in_slice(x, e);
 	struct rt_global *g = global_of(x, e->b);
 	struct map_key key;
 	uint64_t hash;
 
+	if (e->flags & AST_SLICE)
+		return in_slice(x, e);
 	if (!build_key(x, e->a, &g->map, &key, &hash))
 		return 0;
 	return map_find(&g->map, &key, hash) != NULL;

@@ -71,6 +71,7 @@ struct loop {
 	uint64_t spill_skipped;	/* bytes the spill dropped before we read them */
 	bool spill_reported;
 	int kstack_id;	/* kernel_stack records (backtrace()), or -1 */
+	unsigned char *held;	/* a record kept while its stack is looked for */
 };
 
 /* every page buffer has room after it for its offset in the spill */
@@ -160,7 +161,9 @@ int loop_open(struct rt *rt, struct tep_handle *tep, const struct loop_opts *o,
 	lp->page_size = tfb_subbuf_size(o->instance);
 	lp->kstack_id = tfb_kernel_stack_id();
 	lp->cpus = calloc((size_t)lp->ncpus, sizeof(*lp->cpus));
-	if (!lp->cpus)
+	/* a record is never larger than its page */
+	lp->held = malloc((size_t)lp->page_size);
+	if (!lp->cpus || !lp->held)
 		return -ENOMEM;
 	/* a failure half way must not close fd 0 for the CPUs not reached */
 	for (int i = 0; i < lp->ncpus; i++)
@@ -188,6 +191,7 @@ void loop_free(struct loop *lp)
 {
 	if (!lp)
 		return;
+	free(lp->held);
 	for (int i = 0; i < lp->ncpus; i++) {
 		struct cpu_reader *c = &lp->cpus[i];
 		void *p;
@@ -471,24 +475,22 @@ static uint16_t record_type(const void *data)
 static void dispatch_with_kstack(struct loop *lp, struct cpu_reader *c)
 {
 	int size = kbuffer_event_size(c->kb), ssize = 0;
-	unsigned char *copy = malloc((size_t)size);
 	uint64_t ts = c->cur_ts;
 	const void *stack = NULL;
 
-	if (!copy) {
+	if (size <= 0 || size > lp->page_size) {
 		rt_handle_record(lp->rt, c->cpu, c->cur_ts, c->cur, size);
 		cpu_advance(c);
 		return;
 	}
 	/* the next record may be on the next page: this one's goes then */
-	memcpy(copy, c->cur, (size_t)size);
+	memcpy(lp->held, c->cur, (size_t)size);
 	cpu_advance(c);
 	if (cpu_peek(lp, c) && lp->kstack_id >= 0 && record_type(c->cur) == lp->kstack_id) {
 		stack = c->cur;
 		ssize = kbuffer_event_size(c->kb);
 	}
-	rt_handle_record_kstack(lp->rt, c->cpu, ts, copy, size, stack, ssize);
-	free(copy);
+	rt_handle_record_kstack(lp->rt, c->cpu, ts, lp->held, size, stack, ssize);
 	/* another event (no stack came) stays current, to be handled next */
 	if (stack)
 		cpu_advance(c);

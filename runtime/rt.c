@@ -263,7 +263,8 @@ static int bind_probe(struct rt *rt, struct rt_probe *p, struct tep_handle *tep,
 	int err = 0;
 
 	p->event = tep_find_event_by_name(tep, def->system, def->event);
-	p->kstack = def->trigger && !strncmp(def->trigger, "stacktrace", 10);
+	p->kstack = probe_def_takes_kstack(def);
+	rt->any_kstack |= p->kstack;
 	if (!p->event) {
 		diag_error(d, def->loc, "the kernel has no event %s:%s", def->system,
 			   def->event);
@@ -432,13 +433,13 @@ struct sv rt_read_user_string(struct exec *x, int pid, uint64_t addr,
 	return sv_from(buf, n);
 }
 
-static struct sv read_user_memory(struct exec *x, uint64_t addr)
+/* the event's process's string at @addr; *@got: 0 when none could be read */
+static struct sv read_user_memory(struct exec *x, uint64_t addr, size_t *got)
 {
 	int pid = task_lookup(x->rt->tasks, x->ev->tid)->tgid;
-	size_t got;
-	struct sv v = rt_read_user_string(x, pid, addr, &got);
+	struct sv v = rt_read_user_string(x, pid, addr, got);
 
-	if (!got)
+	if (!*got)
 		x->rt->user_read_failures++;
 	return v;
 }
@@ -447,17 +448,15 @@ static struct sv read_user_memory(struct exec *x, uint64_t addr)
  * pointer, the address when the memory cannot be read */
 static struct sv read_user_quoted(struct exec *x, uint64_t addr)
 {
-	int pid = task_lookup(x->rt->tasks, x->ev->tid)->tgid;
 	size_t got;
 	struct sv v;
 	char hex[24];
 
 	if (!addr)
 		return sv_from("NULL", 4);
-	v = rt_read_user_string(x, pid, addr, &got);
+	v = read_user_memory(x, addr, &got);
 	if (got)
 		return rt_text_str(x, v, true);
-	x->rt->user_read_failures++;
 	snprintf(hex, sizeof(hex), "0x%" PRIx64, addr);
 	return scratch_copy(&x->rt->scratch, sv_from(hex, strlen(hex)));
 }
@@ -598,10 +597,12 @@ struct sv ctx_str(struct exec *x, const struct ast *e)
 		return rt_clamp(x, field_string(x->ev, f));
 	case BIND_CONST_STR:
 		return sv_from(f->str, strlen(f->str));
-	case BIND_USER_READ:
-		if (f->quoted)
-			return read_user_quoted(x, (uint64_t)field_number(x->ev, f) + (uint64_t)f->num);
-		return read_user_memory(x, (uint64_t)field_number(x->ev, f) + (uint64_t)f->num);
+	case BIND_USER_READ: {
+		uint64_t addr = (uint64_t)field_number(x->ev, f) + (uint64_t)f->num;
+		size_t got;
+
+		return f->quoted ? read_user_quoted(x, addr) : read_user_memory(x, addr, &got);
+	}
 	case BIND_PARMS:
 		/* uprobes list "label=field" pairs, kprobes field names */
 		if (f->str && strchr(f->str, '='))
@@ -807,8 +808,9 @@ bool rt_record_takes_kstack(const struct rt *rt, const void *data, int size)
 		return false;
 	memcpy(&id, data, 2);
 	for (; rt; rt = rt->next_prog)
-		for (struct rt_probe *p = id <= rt->max_id && rt->by_id ? rt->by_id[id] : NULL; p;
-		     p = p->next)
+		for (struct rt_probe *p = rt->any_kstack && id <= rt->max_id && rt->by_id ?
+						  rt->by_id[id] : NULL;
+		     p; p = p->next)
 			if (p->kstack)
 				return true;
 	return false;

@@ -79,6 +79,7 @@ struct rt {
 	struct rt_probe *probes;	/* one per derived probe */
 	size_t nprobes;
 	struct rt_probe **by_id;	/* event id -> probes */
+	bool any_kstack;	/* a probe's event has the stacktrace trigger */
 	int max_id;
 	struct scratch scratch;
 	uint64_t timer_rng;	/* randomize()'s state */
