@@ -10,13 +10,6 @@
 
 #include "compile_internal.h"
 
-static bool is_return_point(const char *pp)
-{
-	size_t n = strlen(pp);
-
-	return n > 7 && !strcmp(pp + n - 7, ".return");
-}
-
 static void report_unknown(struct compile *c, struct dprobe *dp,
 			   const struct ctx_ref *r)
 {
@@ -25,7 +18,7 @@ static void report_unknown(struct compile *c, struct dprobe *dp,
 
 	diag_error(c->diag, r->node->loc,
 		   "'%s' is not available in probe point '%s'", what, dp->pp);
-	if (r->var && r->var[0] == '$' && is_return_point(dp->pp))
+	if (r->var && r->var[0] == '$' && pp_names_return(dp->pp))
 		diag_note(c->diag, r->node->loc,
 			  "a return probe records the result; @entry(%s) gives a value from the entry",
 			  r->var);

@@ -46,6 +46,13 @@ const struct ast *pp_comp(const struct ast *point, int i)
 	return c;
 }
 
+bool pp_names_return(const char *pp)
+{
+	size_t n = strlen(pp);
+
+	return n > 7 && !strcmp(pp + n - 7, ".return");
+}
+
 bool pp_is(const struct ast *point, int i, const char *name)
 {
 	const struct ast *c = pp_comp(point, i);

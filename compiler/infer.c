@@ -760,37 +760,6 @@ static void check_foreach_sort(struct infer *in, struct ast *s,
 			   s->str);
 }
 
-/* foreach (... in a[k1, *]): as many keys as the array has, each of its type */
-static void infer_slice(struct infer *in, struct ast *s)
-{
-	struct symbol *arr = s->b->sym;
-	int i = 0;
-
-	if (!s->b->a)
-		return;
-	if (arr && arr->nkeys > 0 && ast_list_len(s->b->a) != arr->nkeys && in->report)
-		diag_error(in->c->diag, s->b->loc, "array '%s' has %d key%s, the slice gives %d",
-			   arr->name, arr->nkeys, arr->nkeys == 1 ? "" : "s",
-			   ast_list_len(s->b->a));
-	ast_foreach_child(k, s->b->a)
-	{
-		if (k->kind != AST_EMPTY) {
-			enum tap_type t = infer_expr(in, k);
-
-			if (arr && i < 9 && arr->key_types[i] != TYPE_UNKNOWN) {
-				if (t == TYPE_UNKNOWN)
-					unify(in, k, arr->key_types[i]);
-				else if (t != arr->key_types[i] && in->report)
-					diag_error(in->c->diag, k->loc,
-						   "key %d of '%s' is %s, not %s", i + 1,
-						   arr->name, type_article(arr->key_types[i]),
-						   type_article(t));
-			}
-		}
-		i++;
-	}
-}
-
 static void infer_foreach(struct infer *in, struct ast *s)
 {
 	struct symbol *arr = s->b->sym;
@@ -836,7 +805,9 @@ static void infer_foreach(struct infer *in, struct ast *s)
 	}
 	if (s->e)
 		expect(in, s->e, TYPE_LONG, "the limit");
-	infer_slice(in, s);
+	/* a slice's keys: as an element's, '*' for any */
+	if (s->b->a)
+		array_keys(in, s->b->sym, s->b->a, s->b);
 	in->loops++;
 	infer_stmt(in, s->c);
 	in->loops--;

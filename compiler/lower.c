@@ -481,7 +481,6 @@ static int lower_snapshot(struct compile *c, struct dprobe *dp)
 /* --- backtrace(): the kernel's stacktrace trigger ----------------------------- */
 
 struct kstack_walk {
-	struct compile *c;
 	bool found;
 	int depth;	/* functions followed, against recursion */
 };
@@ -507,9 +506,9 @@ static bool find_kstack(struct ast *n, void *arg)
 	return !w->found;
 }
 
-static bool takes_kstack(struct compile *c, struct ast *probe)
+static bool takes_kstack(struct ast *probe)
 {
-	struct kstack_walk w = { .c = c };
+	struct kstack_walk w = { 0 };
 
 	ast_walk(probe->b, find_kstack, &w);
 	ast_walk(probe->c, find_kstack, &w);
@@ -525,7 +524,7 @@ static int lower_kstack(struct compile *c, struct dprobe *dp)
 {
 	struct probe_def *d = dprobe_def(c, dp);
 
-	if (!d || (d->trigger && !strncmp(d->trigger, "stacktrace", 10)))
+	if (!d || probe_def_takes_kstack(d))
 		return 0;
 	if (d->trigger) {
 		diag_error(c->diag, dp->point->loc,
@@ -547,7 +546,7 @@ int lower_program(struct compile *c)
 		err = lower_def_filter(c, (int)i);
 	for (size_t i = 0; !err && i < c->prog->ndprobes; i++)
 		if (c->prog->dprobes[i]->kind == DPROBE_EVENT &&
-		    takes_kstack(c, c->prog->dprobes[i]->probe))
+		    takes_kstack(c->prog->dprobes[i]->probe))
 			err = lower_kstack(c, c->prog->dprobes[i]);
 	for (size_t i = 0; !err && i < c->prog->ndprobes; i++)
 		if (c->prog->dprobes[i]->kind == DPROBE_EVENT &&

@@ -77,6 +77,11 @@ char *probe_def_format(const struct probe_def *d)
  * on one address (checked on Debian's 6.1 kernel; its kretprobes on one
  * function return in the order they were registered, so they keep it).
  */
+bool probe_def_takes_kstack(const struct probe_def *d)
+{
+	return d->trigger && !strncmp(d->trigger, "stacktrace", 10);
+}
+
 static bool called_newest_first(const struct probe_def *a, const struct probe_def *b)
 {
 	return (a->kind == PROBE_DEF_UPROBE || a->kind == PROBE_DEF_URETPROBE ||

@@ -45,6 +45,9 @@ struct probe_def {
 	struct src_range loc;	/* the probe point, for error messages */
 };
 
+/* True when @d's trigger records the kernel stack after each event (backtrace()). */
+bool probe_def_takes_kstack(const struct probe_def *d);
+
 /* True for kinds that are defined by writing dynamic_events. */
 bool probe_def_is_dynamic(const struct probe_def *d);
 

@@ -502,13 +502,9 @@ static void suggest_names(struct compile *c, struct suggest *s)
 static bool in_syscall_return(struct compile *c)
 {
 	const struct handler *h = c->cur_handler;
-	size_t n;
 
-	if (!h || !h->ndprobes || !h->dprobes[0]->prov ||
-	    strcmp(h->dprobes[0]->prov->name, "syscall"))
-		return false;
-	n = strlen(h->dprobes[0]->pp);
-	return n > 7 && !strcmp(h->dprobes[0]->pp + n - 7, ".return");
+	return h && h->ndprobes && h->dprobes[0]->prov &&
+	       !strcmp(h->dprobes[0]->prov->name, "syscall") && pp_names_return(h->dprobes[0]->pp);
 }
 
 static void resolve_var(struct compile *c, struct ast *e)
