@@ -18,7 +18,7 @@ TESTS += tests/list-current.sh tests/docs-match.sh $(golden_tests) $(unit_tests)
 
 # tests/vm/: tests that boot Debian's kernel under QEMU (doc/vm-tests.md);
 # each skips (77) with the reason when QEMU or the kernel cannot be had
-vm_tests = tests/vm/kprobe.sh tests/vm/crash.sh tests/vm/snapshot.sh
+vm_tests = tests/vm/harness.sh tests/vm/kprobe.sh tests/vm/crash.sh tests/vm/snapshot.sh
 check_PROGRAMS += tests/vm/btf-extract
 tests_vm_btf_extract_SOURCES = tests/vm/btf-extract.c
 tests_vm_btf_extract_CPPFLAGS = $(AM_CPPFLAGS) $(LIBBPF_CFLAGS)
