@@ -185,6 +185,17 @@ void rt_set_output(struct rt *rt, struct output *out)
 	rt->out = out;
 }
 
+void rt_skip_self(struct rt *rt, int pid, uint64_t since)
+{
+	rt->self = pid;
+	rt->self_since = since;
+}
+
+static bool is_self(const struct rt *rt, int32_t tid, uint64_t ts)
+{
+	return tid == rt->self && ts >= rt->self_since;
+}
+
 void rt_set_clock_offset(struct rt *rt, int64_t offset)
 {
 	rt->realtime_offset = offset;
@@ -850,9 +861,7 @@ void rt_handle_record_kstack(struct rt *rt, int cpu, uint64_t ts, const void *da
 		return;
 	memcpy(&id, d, 2);
 	memcpy(&tid, d + 4, 4);
-	/* tap does not trace itself: printing what our own writes do would
-	 * feed on itself */
-	if (tid == rt->self)
+	if (is_self(rt, tid, ts))
 		return;
 	ev.data = d;
 	ev.size = size;
@@ -988,7 +997,7 @@ void rt_handle_perf(struct rt *rt, int probe, int cpu, uint64_t ts, int pid,
 	struct rt_event ev = { .cpu = cpu, .ts = ts, .tid = tid, .ip = ip,
 			       .ip_user = user };
 
-	if (probe < 0 || (size_t)probe >= rt->nprobes || tid == rt->self ||
+	if (probe < 0 || (size_t)probe >= rt->nprobes || is_self(rt, tid, ts) ||
 	    rt->exit_requested || rt->error_stop)
 		return;
 	ev.probe = &rt->probes[probe];

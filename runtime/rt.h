@@ -101,7 +101,8 @@ struct rt {
 	const struct rt_probe *cur_probe;
 	uint64_t events_handled;
 	long target_pid;
-	int self;	/* our own pid: its events are skipped */
+	int self;	/* our own pid: its events are skipped (rt_skip_self) */
+	uint64_t self_since;
 	bool *filter_refused;	/* per plan definition, or NULL */
 	unsigned long long user_read_failures;
 	int id_task_fork, id_task_exec, id_task_rename;

@@ -35,6 +35,14 @@ void rt_set_output(struct rt *rt, struct output *out);
 
 /* wall clock = trace timestamp + @offset (ns), for gettimeofday_*() */
 void rt_set_clock_offset(struct rt *rt, int64_t offset);
+/*
+ * The events of process @pid recorded at or after @since (trace clock ns)
+ * are tap's own, and are skipped: printing what our reads and writes do
+ * would feed on itself. rt_create() skips all of getpid()'s; a reader of
+ * older records (a flight recorder's, a crash dump's) bounds it, since
+ * another process may have had our pid then. @pid < 0: skip none.
+ */
+void rt_skip_self(struct rt *rt, int pid, uint64_t since);
 
 /*
  * The symbolizer for symname()/usymname(), made on first use; NULL when

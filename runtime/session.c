@@ -58,6 +58,35 @@ static int64_t realtime_offset(void)
 	       (rt.tv_nsec - mono.tv_nsec);
 }
 
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Our own events are skipped from when this process started (on the mono
+ * trace clock, a tick early): with pids reused, the older records of a
+ * flight recorder may have our pid and be another process's. Without the
+ * mono clock, or its start, all of our pid's are skipped.
+ */
+static void skip_own_events(struct rt *rt, const struct plan *plan)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+	unsigned long long ticks = state_proc_start(getpid());
+	uint64_t boot_start, since, asleep;
+
+	if (!plan->instance.clock || strcmp(plan->instance.clock, "mono") || hz <= 0 || !ticks)
+		return;
+	boot_start = (uint64_t)(ticks - 1) * (1000000000ull / (uint64_t)hz);
+	/* the start is counted since boot, suspended time included */
+	asleep = clock_ns(CLOCK_BOOTTIME) - clock_ns(CLOCK_MONOTONIC);
+	since = boot_start > asleep ? boot_start - asleep : 0;
+	rt_skip_self(rt, getpid(), since);
+}
+
 /* what one run holds; see setup() and teardown() */
 struct run {
 	const struct program *p;
@@ -311,6 +340,7 @@ static int guest_load(struct run *r, struct guest *g)
 	if (err)
 		return err;
 	rt_set_clock_offset(g->rt, realtime_offset());
+	skip_own_events(g->rt, g->prog->plan);
 	if (r->resume) {
 		struct rt *host = r->rt;
 
@@ -959,6 +989,7 @@ static int setup_runtime(struct run *r, struct diag *d)
 		if (tfb_session_filter_refused(r->tfb, i))
 			rt_filter_refused(r->rt, (int)i);
 	rt_set_clock_offset(r->rt, realtime_offset());
+	skip_own_events(r->rt, plan);
 	err = perf_source_open(r->p, r->p->uses_user_symbols ? rt_symbolizer(r->rt) : NULL,
 			       &r->perf, d);
 	if (err)

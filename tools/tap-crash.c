@@ -435,6 +435,8 @@ static int run_handlers(struct ctx *c, struct crash_instance *in, FILE *f)
 	diag_release(&d);
 	if (!err) {
 		rt_set_clock_offset(tc.rt, c->meta.clock_offset);
+		/* the crashed kernel's pids are not ours */
+		rt_skip_self(tc.rt, -1, 0);
 		crash_for_each_event(c->tep, in, text_event, &tc, &missed);
 		rt_run_end(tc.rt);
 	}

@@ -74,3 +74,8 @@ unit_tests += tests/unit/test-timer
 tests_unit_test_timer_SOURCES = tests/unit/test-timer.c tests/unit/check.h
 tests_unit_test_timer_CPPFLAGS = $(AM_CPPFLAGS) $(TRACEEVENT_CFLAGS)
 tests_unit_test_timer_LDADD = $(RUNTIME_LIBS) $(TFB_LIBS) $(UNIT_LDADD)
+# which records are tap's own: skipped live, from when it started; none in a dump
+unit_tests += tests/unit/test-rt-self
+tests_unit_test_rt_self_SOURCES = tests/unit/test-rt-self.c tests/unit/check.h
+tests_unit_test_rt_self_CPPFLAGS = $(AM_CPPFLAGS) $(TRACEEVENT_CFLAGS)
+tests_unit_test_rt_self_LDADD = $(RUNTIME_LIBS) $(COMPILER_LIBS) $(TRACEEVENT_LIBS)
