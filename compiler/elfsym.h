@@ -63,6 +63,15 @@ struct elf_func {
 int elf_funcs_match(struct elf_file *f, struct elf_file *layout,
 		    const char *pattern, struct elf_func **out);
 void elf_funcs_free(struct elf_func *v, int n);
+/*
+ * The PLT stubs (x86_64: .plt, .plt.sec, .plt.got) of the functions that
+ * the glob @pattern names, as elf_funcs_match() gives functions: name
+ * (unversioned), the stub's address and file offset; sorted by name.
+ * The count (0: none, or not x86_64) or -ENOMEM. elfplt.c.
+ */
+int elf_plt_match(struct elf_file *f, const char *pattern, struct elf_func **out);
+/* Calls @cb with the function of each PLT stub (for did-you-mean). */
+void elf_plt_names(struct elf_file *f, void (*cb)(void *arg, const char *name), void *arg);
 
 /* The link-time address of any defined symbol (functions and data). 0 or
  * -ENOENT. */

@@ -6,7 +6,7 @@ compiler_libcompiler_a_SOURCES = compiler/compiler.h \
 	compiler/builtins.c compiler/builtins.h compiler/format.c \
 	compiler/format.h compiler/plan.c compiler/plan.h \
 	compiler/probe_def.c compiler/probe_def.h compiler/target.c \
-	compiler/target.h compiler/elfsym.c compiler/elfsym.h \
+	compiler/target.h compiler/elfsym.c compiler/elfsym.h compiler/elfplt.c \
 	compiler/provider_basic.c compiler/provider_tracepoint.c \
 	compiler/provider_uprobe.c compiler/provider_perf.c \
 	compiler/btf.c compiler/btf.h compiler/provider_kprobe.c \

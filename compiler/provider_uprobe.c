@@ -7,6 +7,11 @@
  * has its declared type. Without DWARF, $arg1..$arg6 are the argument
  * registers and $return the return register, as 64-bit integers. Strings
  * are fetched by the probe itself (+0(%si):ustring), while still valid.
+ *
+ * process("path").plt("name")[.return]: a uprobe on the PLT stub through
+ * which the file calls a function of another (elfplt.c): what an
+ * ltrace-like script wants. No DWARF there: $arg1..$arg6, $return, and
+ * $$name for the function.
  */
 #include <errno.h>
 #include <limits.h>
@@ -25,6 +30,7 @@ struct uprobe_data {
 	struct uprobe_base base;
 	const char *func;
 	bool is_return;
+	bool plt;	/* at a PLT stub: .plt("name") */
 	bool dwarf;	   /* fn and locs are valid */
 	struct dw_func fn; /* parameters copied into the arena */
 	struct dw_loc *locs;
@@ -35,7 +41,7 @@ static const char *const arg_regs[] = {"%di", "%si", "%dx",
 
 static bool uprobe_match(const struct ast *pp)
 {
-	return pp_is(pp, 0, "process") && pp_is(pp, 1, "function");
+	return pp_is(pp, 0, "process") && (pp_is(pp, 1, "function") || pp_is(pp, 1, "plt"));
 }
 
 static const struct uprobe_data *udata(const struct dprobe *dp)
@@ -140,7 +146,7 @@ static void find_dwarf(struct compile *c, struct uprobe_data *u,
 
 static int add_uprobe(struct compile *c, struct ast *probe, struct ast *pp,
 		      const struct uprobe_base *base, const struct elf_func *fn,
-		      bool is_return)
+		      bool is_return, bool plt)
 {
 	struct dprobe *dp = compile_add_dprobe(c, probe, pp, &uprobe_provider,
 					       DPROBE_EVENT);
@@ -153,15 +159,17 @@ static int add_uprobe(struct compile *c, struct ast *probe, struct ast *pp,
 	u->base = *base;
 	u->func = arena_strdup(c->arena, fn->name);
 	u->is_return = is_return;
-	find_dwarf(c, u, pp_comp(pp, 1)->a, fn);
+	u->plt = plt;
+	if (!plt)
+		find_dwarf(c, u, pp_comp(pp, 1)->a, fn);
 	dp->pdata = u;
 	dp->func = (char *)u->func;
-	dp->pp = arena_printf(c->arena, "process(\"%s\").function(\"%s\")%s",
-			      path, u->func, is_return ? ".return" : "");
+	dp->pp = arena_printf(c->arena, "process(\"%s\").%s(\"%s\")%s", path,
+			      plt ? "plt" : "function", u->func, is_return ? ".return" : "");
 	d = compile_add_def(
 		c, dp, is_return ? PROBE_DEF_URETPROBE : PROBE_DEF_UPROBE, NULL,
 		compile_event_name(c,
-				   arena_printf(c->arena, "%s%s", u->func,
+				   arena_printf(c->arena, "%s%s%s", u->func, plt ? "_plt" : "",
 						is_return ? "_return" : ""),
 				   c->prog->ndprobes - 1));
 	if (!d)
@@ -187,6 +195,13 @@ static bool form_ok(struct compile *c, struct ast *pp, const char **func,
 
 	*func = pp_str_arg(c, pp, 1);
 	*is_return = n == 3 && pp_is(pp, 2, "return");
+	if (pp_is(pp, 1, "plt")) {
+		if (*func && **func && (n == 2 || *is_return))
+			return true;
+		diag_error(c->diag, pp->loc,
+			   "write process(\"path\").plt(\"name\"), then optionally .return");
+		return false;
+	}
 	/* .call: not an inlined copy, which are never probed here anyway */
 	if (*func && **func && (n == 2 || *is_return || (n == 3 && pp_is(pp, 2, "call"))))
 		return true;
@@ -206,12 +221,14 @@ static int add_matches(struct compile *c, struct ast *probe, struct ast *pp,
 {
 	const struct ast *where = pp_comp(pp, 1)->a;
 	bool glob = strpbrk(func, "*?[") != NULL;
+	bool plt = pp_is(pp, 1, "plt");
 
 	if (n > UPROBE_WILDCARD_MAX) {
 		diag_error(
 			c->diag, where->loc,
-			"'%s' matches %d functions in '%s'; tap probes at most %d at once",
-			func, n, base->file->path, UPROBE_WILDCARD_MAX);
+			"'%s' matches %d %s in '%s'; tap probes at most %d at once",
+			func, n, plt ? "PLT entries" : "functions", base->file->path,
+			UPROBE_WILDCARD_MAX);
 		return 0;
 	}
 	for (int i = 0; i < n; i++) {
@@ -223,11 +240,44 @@ static int add_matches(struct compile *c, struct ast *probe, struct ast *pp,
 			report_ifunc(c, base->file, where, v[i].name);
 			continue;
 		}
-		err = add_uprobe(c, probe, pp, base, &v[i], is_return);
+		err = add_uprobe(c, probe, pp, base, &v[i], is_return, plt);
 		if (err)
 			return err;
 	}
 	return 0;
+}
+
+/* .plt("name"): the stubs of the functions it names */
+static int plt_expand(struct compile *c, struct ast *probe, struct ast *pp,
+		      const struct uprobe_base *base, const char *func, bool is_return)
+{
+	const struct ast *where = pp_comp(pp, 1)->a;
+	struct elf_func *v = NULL;
+	int n = elf_plt_match(base->file->elf, func, &v), err;
+
+	if (n < 0)
+		return n;
+	if (!n && !(pp->flags & AST_PP_OPTIONAL)) {
+		struct suggest sg;
+		uint64_t off;
+
+		diag_error(c->diag, where->loc, "no PLT entry for '%s' in '%s'", func,
+			   base->file->path);
+		if (!elf_func_offset(base->file->elf, func, &off)) {
+			diag_note(c->diag, where->loc,
+				  "'%s' is defined in the file itself, which calls it directly: probe it with .function(\"%s\")",
+				  func, func);
+		} else {
+			suggest_init(&sg, func);
+			elf_plt_names(base->file->elf, suggest_add, &sg);
+			if (sg.best)
+				diag_note(c->diag, where->loc, "did you mean '%s'?",
+					  arena_strdup(c->arena, sg.best));
+		}
+	}
+	err = add_matches(c, probe, pp, base, func, is_return, v, n);
+	elf_funcs_free(v, n > 0 ? n : 0);
+	return err;
 }
 
 static int uprobe_expand(struct compile *c, struct ast *probe, struct ast *pp)
@@ -243,6 +293,8 @@ static int uprobe_expand(struct compile *c, struct ast *probe, struct ast *pp)
 	err = uprobe_resolve(c, pp, &base);
 	if (err)
 		return err < 0 ? err : 0;
+	if (pp_is(pp, 1, "plt"))
+		return plt_expand(c, probe, pp, &base, func, is_return);
 	n = find_funcs(c, base.file, pp_comp(pp, 1)->a, func, &v);
 	if (n < 0)
 		return n;
@@ -836,6 +888,12 @@ static int uprobe_bind(struct compile *c, struct dprobe *dp,
 	if (r->kind == CTX_TARGET && !strcmp(r->var, "$$return") &&
 	    udata(dp)->is_return)
 		return bind_return_text(c, dp, r, b);
+	if (r->kind == CTX_TARGET && !strcmp(r->var, "$$name") && udata(dp)->plt) {
+		b->kind = BIND_CONST_STR;
+		b->type = TYPE_STRING;
+		b->str = udata(dp)->func;
+		return 0;
+	}
 	if (udata(dp)->dwarf) {
 		err = bind_dwarf(c, dp, r, b);
 		if (err != -ENOENT)
@@ -853,6 +911,8 @@ static void uprobe_candidates(struct compile *c, struct dprobe *dp,
 					    "$arg4", "$arg5", "$arg6"};
 	const struct uprobe_data *u = udata(dp);
 
+	if (u->plt)
+		add(arg, "$$name");
 	if (u->is_return) {
 		add(arg, "$return");
 		add(arg, "$$return");

@@ -67,6 +67,7 @@ golden_tests = \
 	tests/compile/uprobe-filter.tap \
 	tests/compile/uprobe-nopie.tap \
 	tests/compile/uprobe-pid.tap \
+	tests/compile/uprobe-plt.tap \
 	tests/compile/uprobe-return.tap \
 	tests/compile/uprobe-same-point.tap \
 	tests/compile/uprobe-shlib.tap \
@@ -112,6 +113,10 @@ golden_tests = \
 	tests/errors/missing-binary.tap \
 	tests/errors/missing-symbol.tap \
 	tests/errors/perf-unknown.tap \
+	tests/errors/plt-args.tap \
+	tests/errors/plt-defined.tap \
+	tests/errors/plt-form.tap \
+	tests/errors/plt-unknown.tap \
 	tests/errors/print-statistics.tap \
 	tests/errors/printf-arg-count.tap \
 	tests/errors/return-outside-function.tap \
@@ -254,6 +259,7 @@ golden_expected = \
 	tests/compile/uprobe-filter.expect \
 	tests/compile/uprobe-nopie.expect \
 	tests/compile/uprobe-pid.expect \
+	tests/compile/uprobe-plt.expect \
 	tests/compile/uprobe-return.expect \
 	tests/compile/uprobe-same-point.expect \
 	tests/compile/uprobe-shlib.expect \
@@ -299,6 +305,10 @@ golden_expected = \
 	tests/errors/missing-binary.err \
 	tests/errors/missing-symbol.err \
 	tests/errors/perf-unknown.err \
+	tests/errors/plt-args.err \
+	tests/errors/plt-defined.err \
+	tests/errors/plt-form.err \
+	tests/errors/plt-unknown.err \
 	tests/errors/print-statistics.err \
 	tests/errors/printf-arg-count.err \
 	tests/errors/return-outside-function.err \
@@ -431,6 +441,7 @@ live_tests = \
 	tests/live/taskinfo.sh \
 	tests/live/timers.sh \
 	tests/live/tracepoint.sh \
+	tests/live/uprobe-plt.sh \
 	tests/live/uprobe-same-point.sh \
 	tests/live/uprobe.sh \
 	tests/live/usdt-libc.sh \
