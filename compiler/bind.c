@@ -16,6 +16,14 @@ static void report_unknown(struct compile *c, struct dprobe *dp,
 	struct suggest sg;
 	const char *what = r->var ? r->var : "comm";
 
+	if (r->kind == CTX_VAR) {
+		diag_error(c->diag, r->node->loc,
+			   "@var() reads a variable of the probed file through its DWARF: not in probe point '%s'",
+			   dp->pp);
+		diag_note(c->diag, r->node->loc,
+			  "it works in process(\"path\").function() and .plt() probes");
+		return;
+	}
 	diag_error(c->diag, r->node->loc,
 		   "'%s' is not available in probe point '%s'", what, dp->pp);
 	if (r->var && r->var[0] == '$' && pp_names_return(dp->pp))

@@ -31,6 +31,7 @@ enum ctx_ref_kind {
 	CTX_KERNEL_STRING,	/* kernel_string($x [+ N]) */
 	CTX_COMM,	/* the task's comm, when the probe can fetch it */
 	CTX_CAST,	/* @cast($x->a, "type"[, "module"])->b: node is the @cast */
+	CTX_VAR,	/* @var("name[@file]"[, "path"])->b: node is the @var */
 };
 
 struct ctx_ref {

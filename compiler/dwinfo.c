@@ -831,3 +831,117 @@ void dw_abi_locate(const struct dw_func *fn, struct dw_loc *locs)
 	for (int i = 0; i < fn->nparams; i++)
 		locate_one(&fn->params[i], &locs[i], &next_int, &stack);
 }
+
+/* --- variables ----------------------------------------------------------- */
+
+struct var_search {
+	const char *name;
+	const char *file;
+	struct dw_var *out;
+	const char **other;
+	int found;	/* units that define it */
+	bool no_addr;	/* one did, without a fixed address */
+	void (*cb)(void *arg, const char *name);
+	void *arg;
+};
+
+static bool file_matches(const char *cu_file, const char *want)
+{
+	size_t a, b;
+
+	if (!want)
+		return true;
+	if (!cu_file)
+		return false;
+	a = strlen(cu_file);
+	b = strlen(want);
+	return !strcmp(cu_file, want) || (a > b && cu_file[a - b - 1] == '/' &&
+					  !strcmp(cu_file + a - b, want));
+}
+
+/* DW_OP_addr alone: a fixed link-time address */
+static bool fixed_address(Dwarf_Die *var, uint64_t *vaddr)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Op *ops;
+	size_t n;
+
+	if (!dwarf_attr_integrate(var, DW_AT_location, &attr) ||
+	    dwarf_getlocation(&attr, &ops, &n) || n != 1 || ops[0].atom != DW_OP_addr)
+		return false;
+	*vaddr = ops[0].number;
+	return true;
+}
+
+/* one unit's file-scope definitions: a variable with a location */
+static void search_unit(Dwarf_Die *cu, struct var_search *s)
+{
+	const char *file = dwarf_diename(cu);
+	Dwarf_Attribute attr;
+	Dwarf_Die d;
+
+	if ((!s->cb && !file_matches(file, s->file)) || dwarf_child(cu, &d))
+		return;
+	do {
+		const char *n;
+		uint64_t vaddr;
+
+		if (dwarf_tag(&d) != DW_TAG_variable || !dwarf_attr(&d, DW_AT_location, &attr))
+			continue;
+		n = dwarf_formstring(dwarf_attr_integrate(&d, DW_AT_name, &attr));
+		if (!n)
+			continue;
+		if (s->cb) {
+			s->cb(s->arg, n);
+			continue;
+		}
+		if (strcmp(n, s->name))
+			continue;
+		if (!fixed_address(&d, &vaddr)) {
+			s->no_addr = true;
+			continue;
+		}
+		if (s->found++) {
+			*s->other = file;
+			continue;
+		}
+		die_type(&d, &s->out->type);
+		s->out->vaddr = vaddr;
+		s->out->file = file;
+	} while (dwarf_siblingof(&d, &d) == 0);
+}
+
+static void search_units(Dwarf *dw, struct var_search *s)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	Dwarf_Die cu;
+
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		if (dwarf_offdie(dw, off + hsize, &cu))
+			search_unit(&cu, s);
+		off = next;
+	}
+}
+
+int dw_var_find(struct dw_file *f, const char *name, const char *file,
+		struct dw_var *out, const char **other)
+{
+	struct var_search s = { .name = name, .file = file, .out = out, .other = other };
+
+	memset(out, 0, sizeof(*out));
+	*other = NULL;
+	search_units(f->dwarf, &s);
+	if (s.found > 1)
+		return -ENOTUNIQ;
+	if (s.found)
+		return 0;
+	return s.no_addr ? -ENOEXEC : -ENOENT;
+}
+
+void dw_var_names(struct dw_file *f, void (*cb)(void *arg, const char *name), void *arg)
+{
+	struct var_search s = { .cb = cb, .arg = arg };
+
+	search_units(f->dwarf, &s);
+}

@@ -108,6 +108,25 @@ int dw_func_find(struct dw_file *f, const char *name, uint64_t vaddr,
 		 struct dw_func *out);
 void dw_func_release(struct dw_func *fn);
 
+/* a variable of static storage: a global, or a file's static */
+struct dw_var {
+	struct dw_type type;
+	uint64_t vaddr;	  /* link-time address */
+	const char *file; /* its compilation unit's source file */
+};
+
+/*
+ * The variable @name defined at file scope with a fixed address, in the
+ * compilation unit whose source file is @file or ends with "/@file"
+ * (NULL: any). 0; -ENOENT; -ENOTUNIQ when more units than one define it
+ * (*@out is the first, @other the file of another); -ENOEXEC when it
+ * has no fixed address (thread-local, or optimized out).
+ */
+int dw_var_find(struct dw_file *f, const char *name, const char *file,
+		struct dw_var *out, const char **other);
+/* Calls @cb with the name of each such variable (for did-you-mean). */
+void dw_var_names(struct dw_file *f, void (*cb)(void *arg, const char *name), void *arg);
+
 /* where the x86_64 SysV ABI puts a parameter when the function is entered */
 enum dw_loc_kind {
 	DW_LOC_REG,   /* in a general register */

@@ -520,7 +520,14 @@ static enum tap_type infer_at_call(struct infer *in, struct ast *e)
 				   "@entry() is only allowed in the handler of a .return probe");
 		return TYPE_LONG;
 	}
-	if (e->op == AT_CAST || e->op == AT_VAR) {
+	if (e->op == AT_VAR) {
+		/* in a handler it is a context value (sema.c) */
+		if (in->report)
+			diag_error(in->c->diag, e->loc,
+				   "@var() can only be used in a probe handler, not in a function");
+		return TYPE_LONG;
+	}
+	if (e->op == AT_CAST) {
 		if (in->report)
 			diag_error(in->c->diag, e->loc,
 				   "%s() is not supported in this version of tap",

@@ -31,6 +31,7 @@ struct uprobe_data {
 	const char *func;
 	bool is_return;
 	bool plt;	/* at a PLT stub: .plt("name") */
+	uint64_t vaddr, offset;	/* where it is, for @var's file offsets */
 	bool dwarf;	   /* fn and locs are valid */
 	struct dw_func fn; /* parameters copied into the arena */
 	struct dw_loc *locs;
@@ -160,6 +161,8 @@ static int add_uprobe(struct compile *c, struct ast *probe, struct ast *pp,
 	u->func = arena_strdup(c->arena, fn->name);
 	u->is_return = is_return;
 	u->plt = plt;
+	u->vaddr = fn->vaddr;
+	u->offset = fn->offset;
 	if (!plt)
 		find_dwarf(c, u, pp_comp(pp, 1)->a, fn);
 	dp->pdata = u;
@@ -318,6 +321,7 @@ struct uval {
 	int64_t reg_off;  /* in_reg: bytes into them (small structs) */
 	const char *addr; /* in memory: a fetch arg giving the base address */
 	int64_t off;	  /* in memory: the value is at addr + off */
+	bool abs;	  /* in memory at file offset off (@+off), not addr */
 	struct dw_type type;
 	struct dw_member bits; /* bits.bit_size != 0: a bitfield */
 	char *text;	       /* "$c->host", for messages */
@@ -410,12 +414,20 @@ static int return_value(struct compile *c, const struct uprobe_data *u,
 	return 0;
 }
 
+/* the fetch argument of the memory @extra bytes past @v */
+static const char *mem_at(struct compile *c, const struct uval *v, int64_t extra)
+{
+	if (v->abs)
+		return arena_printf(c->arena, "@+0x%llx", (unsigned long long)(v->off + extra));
+	return arena_printf(c->arena, "%+lld(%s)", (long long)(v->off + extra), v->addr);
+}
+
 /* the fetch argument whose value is the (at most 8-byte) value @v */
 static const char *value_fetch(struct compile *c, const struct uval *v)
 {
 	if (v->in_reg)
 		return v->regs[v->reg_off / 8 < 1 ? 0 : 1];
-	return arena_printf(c->arena, "%+lld(%s)", (long long)v->off, v->addr);
+	return mem_at(c, v, 0);
 }
 
 static void member_suggest(struct compile *c, const struct ctx_ref *r,
@@ -436,6 +448,7 @@ static void deref(struct compile *c, struct uval *v, const struct dw_type *to)
 	v->addr = value_fetch(c, v);
 	v->off = 0;
 	v->in_reg = false;
+	v->abs = false;
 	v->type = *to;
 }
 
@@ -666,8 +679,7 @@ static int finish_string(struct compile *c, struct dprobe *dp,
 	dw_type_info(&v->type, &ti);
 	type_name(&v->type, t, sizeof(t));
 	if (ti.kind == DW_KIND_ARRAY && !v->in_reg) {
-		arg = arena_printf(c->arena, "%+lld(%s)",
-				   (long long)(v->off + r->addend), v->addr);
+		arg = mem_at(c, v, r->addend);
 	} else if ((ti.kind == DW_KIND_PTR ||
 		    (ti.kind == DW_KIND_INT && ti.size == 8)) &&
 		   !v->bits.bit_size && !(v->in_reg && v->reg_off % 8)) {
@@ -695,6 +707,95 @@ static int bind_chain(struct compile *c, struct dprobe *dp,
 		err = r->kind == CTX_TARGET ? finish_number(c, dp, r, &v, b)
 					    : finish_string(c, dp, r, &v, b);
 	return err;
+}
+
+/* --- @var() -------------------------------------------------------------- */
+
+static void var_suggest(struct compile *c, struct dw_file *dw, const struct ctx_ref *r,
+			const char *name)
+{
+	struct suggest sg;
+
+	suggest_init(&sg, name);
+	dw_var_names(dw, suggest_add, &sg);
+	if (sg.best)
+		diag_note(c->diag, r->node->loc, "did you mean '%s'?",
+			  arena_strdup(c->arena, sg.best));
+}
+
+static bool same_path(const char *given, const char *path)
+{
+	char *real = realpath(given, NULL);
+	bool same = real && !strcmp(real, path);
+
+	free(real);
+	return same || !strcmp(given, path);
+}
+
+/* "name@file.c" -> the variable; 1 with the error reported */
+static int var_start(struct compile *c, const struct uprobe_data *u,
+		     const struct ctx_ref *r, struct uval *v)
+{
+	const struct ast *args = r->node->a;
+	char *name = arena_strdup(c->arena, args->str), *file = strchr(name, '@');
+	const char *path = u->base.file->path, *other;
+	struct dw_file *dw;
+	struct dw_var var;
+	int err;
+
+	if (file)
+		*file++ = '\0';
+	if (args->next && !same_path(args->next->str, path)) {
+		diag_error(c->diag, args->next->loc,
+			   "@var() reads the probed file's variables ('%s'), not those of '%s'",
+			   path, args->next->str);
+		return 1;
+	}
+	dw = ufile_dwarf(c, u->base.file, r->node);
+	if (!dw) {
+		diag_error(c->diag, r->node->loc,
+			   "@var() needs DWARF, which '%s' has not (nor a debug file for it)", path);
+		return 1;
+	}
+	err = dw_var_find(dw, name, file, &var, &other);
+	if (err == -ENOTUNIQ) {
+		diag_error(c->diag, r->node->loc,
+			   "'%s' is defined in '%s' and in '%s': write @var(\"%s@FILE\")", name,
+			   var.file, other, name);
+		return 1;
+	}
+	if (err) {
+		diag_error(c->diag, r->node->loc,
+			   err == -ENOEXEC ? "'%s' has no fixed address (thread-local, or optimized out)"
+					   : file ? "no variable '%s' in a file named '%s' in '%s'"
+						  : "no variable '%s' in '%s'",
+			   name, file ? file : path, path);
+		if (err == -ENOENT)
+			var_suggest(c, dw, r, name);
+		return 1;
+	}
+	memset(v, 0, sizeof(*v));
+	/* the kernel adds the probe's own load bias to @+offset: count it
+	 * from the probed address, whatever segment the variable is in */
+	v->abs = true;
+	v->off = (int64_t)(var.vaddr - u->vaddr + u->offset);
+	v->type = var.type;
+	v->text = (char *)r->var;
+	v->field = arena_printf(c->arena, "var_%s", name);
+	return 0;
+}
+
+static int bind_var(struct compile *c, struct dprobe *dp, const struct ctx_ref *r,
+		    struct ctx_binding *b)
+{
+	struct uval v;
+	int err = var_start(c, udata(dp), r, &v);
+
+	if (!err)
+		err = walk_members(c, r, &v);
+	if (!err)
+		err = finish_number(c, dp, r, &v, b);
+	return err == 1 ? 0 : err;
 }
 
 /* 0 (errors reported), -ENOENT for no such name, or -ENOMEM */
@@ -879,6 +980,8 @@ static int uprobe_bind(struct compile *c, struct dprobe *dp,
 
 	if (r->kind == CTX_COMM)
 		return uprobe_bind_comm(c, dp, b);
+	if (r->kind == CTX_VAR)
+		return bind_var(c, dp, r, b);
 	if (r->kind != CTX_TARGET && r->kind != CTX_USER_STRING &&
 	    r->kind != CTX_KERNEL_STRING)
 		return -ENOENT;

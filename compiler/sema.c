@@ -717,6 +717,30 @@ static void resolve_script_arg(struct compile *c, struct ast *e)
 			   n, v, n);
 }
 
+/* @var("name[@file]"[, "path"])->m: the probe fetches it, as it does $p->m */
+static void resolve_at_var(struct compile *c, struct ast *e)
+{
+	int n = 0;
+
+	ast_foreach_child(a, e->a)
+		if (++n > 2 || a->kind != AST_STR || !a->len) {
+			diag_error(c->diag, a->loc,
+				   "write @var(\"name\"), @var(\"name@file.c\") or @var(\"name\", \"path\")");
+			return;
+		}
+	if (!n) {
+		diag_error(c->diag, e->loc, "@var() names a variable: @var(\"name\")");
+		return;
+	}
+	ast_foreach_child(m, e->b)
+		if (!m->name)
+			resolve_expr(c, m->a);
+	mark_ctx(c, e, CTX_VAR,
+		 arena_printf(c->arena, "@var(\"%s\"%s%s%s)", e->a->str, e->a->next ? ", \"" : "",
+			      e->a->next ? e->a->next->str : "", e->a->next ? "\"" : ""),
+		 e->b, 0);
+}
+
 static void resolve_at_call(struct compile *c, struct ast *e)
 {
 	/* the runtime switches on this; it never compares the name */
@@ -738,6 +762,10 @@ static void resolve_at_call(struct compile *c, struct ast *e)
 			if (!m->name)
 				resolve_expr(c, m->a);
 		mark_ctx(c, e, CTX_CAST, e->a->name, e->a->a, 0);
+		return;
+	}
+	if (!strcmp(e->name, "@var") && c->cur_handler) {
+		resolve_at_var(c, e);
 		return;
 	}
 	resolve_list(c, e->a);

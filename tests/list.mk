@@ -72,6 +72,7 @@ golden_tests = \
 	tests/compile/uprobe-same-point.tap \
 	tests/compile/uprobe-shlib.tap \
 	tests/compile/uprobe-strings.tap \
+	tests/compile/uprobe-var.tap \
 	tests/compile/uprobe-wildcard.tap \
 	tests/compile/uprobe-x-pid.tap \
 	tests/errors/array-arity.tap \
@@ -158,6 +159,13 @@ golden_tests = \
 	tests/errors/uprobe-pid-mixed.tap \
 	tests/errors/uprobe-pid-two.tap \
 	tests/errors/uprobe-wildcard-none.tap \
+	tests/errors/var-ambiguous.tap \
+	tests/errors/var-form.tap \
+	tests/errors/var-in-function.tap \
+	tests/errors/var-kernel.tap \
+	tests/errors/var-nodwarf.tap \
+	tests/errors/var-other-file.tap \
+	tests/errors/var-unknown.tap \
 	tests/errors/variance-shift.tap \
 	tests/errors/wrong-context-type.tap \
 	tests/parse/expressions.tap \
@@ -264,6 +272,7 @@ golden_expected = \
 	tests/compile/uprobe-same-point.expect \
 	tests/compile/uprobe-shlib.expect \
 	tests/compile/uprobe-strings.expect \
+	tests/compile/uprobe-var.expect \
 	tests/compile/uprobe-wildcard.expect \
 	tests/compile/uprobe-x-pid.expect \
 	tests/errors/array-arity.err \
@@ -350,6 +359,13 @@ golden_expected = \
 	tests/errors/uprobe-pid-mixed.err \
 	tests/errors/uprobe-pid-two.err \
 	tests/errors/uprobe-wildcard-none.err \
+	tests/errors/var-ambiguous.err \
+	tests/errors/var-form.err \
+	tests/errors/var-in-function.err \
+	tests/errors/var-kernel.err \
+	tests/errors/var-nodwarf.err \
+	tests/errors/var-other-file.err \
+	tests/errors/var-unknown.err \
 	tests/errors/variance-shift.err \
 	tests/errors/wrong-context-type.err \
 	tests/parse/expressions.expect \
@@ -443,6 +459,7 @@ live_tests = \
 	tests/live/tracepoint.sh \
 	tests/live/uprobe-plt.sh \
 	tests/live/uprobe-same-point.sh \
+	tests/live/uprobe-var.sh \
 	tests/live/uprobe.sh \
 	tests/live/usdt-libc.sh \
 	tests/live/usdt-pid.sh \

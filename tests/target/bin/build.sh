@@ -19,6 +19,9 @@ gcc -O2 -o sdt "$tmp/sdt.o" "$tmp/sdt_plain.o" "$tmp/sdt_prov.o"
 # dwarf: parameters and members with DWARF in the binary (PIE, -O1 -g)
 gcc -O1 -g -o dwarf dwarf.c
 
+# vars: variables at file scope for @var(), a static named alike in two files
+gcc -O1 -g -o vars vars.c vars2.c
+
 # dwarf-stripped: no symbols at all; DWARF and .symtab are found by build id
 # in ../debug/.build-id/ (the saved target's debug root)
 cp dwarf "$tmp/full"
