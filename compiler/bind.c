@@ -21,7 +21,7 @@ static void report_unknown(struct compile *c, struct dprobe *dp,
 			   "@var() reads a variable of the probed file through its DWARF: not in probe point '%s'",
 			   dp->pp);
 		diag_note(c->diag, r->node->loc,
-			  "it works in process(\"path\").function() and .plt() probes");
+			  "it works in process(\"path\").function(), .plt() and .statement() probes");
 		return;
 	}
 	diag_error(c->diag, r->node->loc,

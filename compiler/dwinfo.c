@@ -945,3 +945,153 @@ void dw_var_names(struct dw_file *f, void (*cb)(void *arg, const char *name), vo
 
 	search_units(f->dwarf, &s);
 }
+
+/* --- source lines -------------------------------------------------------- */
+
+struct line_search {
+	const char *file, *func;
+	int line;
+	int nearest;
+	struct dw_stmt *v;
+	int n, cap;
+	bool err;
+};
+
+struct func_at {
+	Dwarf_Addr pc;
+	const char *name;
+};
+
+static int func_at_cb(Dwarf_Die *die, void *arg)
+{
+	struct func_at *f = arg;
+
+	if (dwarf_haspc(die, f->pc) != 1)
+		return DWARF_CB_OK;
+	f->name = dwarf_diename(die);
+	return DWARF_CB_ABORT;
+}
+
+/* the name of the function of @cu that holds @pc, or NULL */
+static const char *function_at(Dwarf_Die *cu, Dwarf_Addr pc)
+{
+	struct func_at f = { .pc = pc };
+
+	dwarf_getfuncs(cu, func_at_cb, &f, 0);
+	return f.name;
+}
+
+static void stmt_add(struct line_search *s, Dwarf_Die *cu, Dwarf_Addr pc)
+{
+	const char *fn = function_at(cu, pc);
+
+	for (int i = 0; i < s->n; i++)
+		if (s->v[i].vaddr == pc)
+			return;
+	if (s->n == s->cap) {
+		int cap = s->cap ? s->cap * 2 : 8;
+		struct dw_stmt *v = realloc(s->v, (size_t)cap * sizeof(*v));
+
+		if (!v) {
+			s->err = true;
+			return;
+		}
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = (struct dw_stmt){ pc, fn };
+}
+
+static void closer_line(struct line_search *s, int lineno)
+{
+	int d = abs(lineno - s->line), best = abs(s->nearest - s->line);
+
+	if (lineno > 0 && (!s->nearest || d < best || (d == best && lineno > s->nearest)))
+		s->nearest = lineno;
+}
+
+struct func_named {
+	const char *name;
+	Dwarf_Die die;
+	bool found;
+};
+
+static int func_named_cb(Dwarf_Die *die, void *arg)
+{
+	struct func_named *f = arg;
+	const char *n = dwarf_diename(die);
+	Dwarf_Addr lo;
+
+	if (!n || strcmp(n, f->name) || dwarf_lowpc(die, &lo))
+		return DWARF_CB_OK;
+	f->die = *die;
+	f->found = true;
+	return DWARF_CB_ABORT;
+}
+
+static void search_lines(Dwarf_Die *cu, struct line_search *s)
+{
+	struct func_named fn = { .name = s->func };
+	bool one_func = s->func && strcmp(s->func, "*");
+	Dwarf_Lines *lines;
+	size_t n;
+	int prev_line = 0;
+	const char *prev_src = NULL;
+
+	/* a named function: only the rows of its code count */
+	if (one_func)
+		dwarf_getfuncs(cu, func_named_cb, &fn, 0);
+	if ((one_func && !fn.found) || dwarf_getsrclines(cu, &lines, &n))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(lines, i);
+		const char *src = l ? dwarf_linesrc(l, NULL, NULL) : NULL;
+		bool stmt = false, end = false;
+		Dwarf_Addr pc;
+		int lineno = 0;
+
+		if (!l || dwarf_lineno(l, &lineno) || dwarf_lineaddr(l, &pc))
+			continue;
+		dwarf_linebeginstatement(l, &stmt);
+		dwarf_lineendsequence(l, &end);
+		if (!end && src && file_matches(src, s->file) &&
+		    (!one_func || dwarf_haspc(&fn.die, pc) == 1)) {
+			closer_line(s, lineno);
+			if (lineno == s->line && stmt && (lineno != prev_line || src != prev_src))
+				stmt_add(s, cu, pc);
+		}
+		prev_line = end ? 0 : lineno;
+		prev_src = end ? NULL : src;
+	}
+}
+
+static int by_vaddr(const void *a, const void *b)
+{
+	const struct dw_stmt *x = a, *y = b;
+
+	return (x->vaddr > y->vaddr) - (x->vaddr < y->vaddr);
+}
+
+int dw_line_stmts(struct dw_file *f, const char *file, int line, const char *func,
+		  struct dw_stmt **out, int *nearest)
+{
+	struct line_search s = { .file = file, .func = func, .line = line };
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	Dwarf_Die cu;
+
+	while (dwarf_nextcu(f->dwarf, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		if (dwarf_offdie(f->dwarf, off + hsize, &cu))
+			search_lines(&cu, &s);
+		off = next;
+	}
+	if (s.err) {
+		free(s.v);
+		return -ENOMEM;
+	}
+	if (s.n > 1)
+		qsort(s.v, (size_t)s.n, sizeof(*s.v), by_vaddr);
+	*out = s.v;
+	*nearest = s.n ? line : s.nearest;
+	return s.n;
+}

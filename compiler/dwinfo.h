@@ -127,6 +127,23 @@ int dw_var_find(struct dw_file *f, const char *name, const char *file,
 /* Calls @cb with the name of each such variable (for did-you-mean). */
 void dw_var_names(struct dw_file *f, void (*cb)(void *arg, const char *name), void *arg);
 
+/* where the code of a source line starts */
+struct dw_stmt {
+	uint64_t vaddr;	  /* link-time address */
+	const char *func; /* the function it is in, NULL if none is known */
+};
+
+/*
+ * The places where code for line @line of source file @file (its name,
+ * or a path ending in "/@file") starts: the line table's statement rows
+ * that begin a run of that line, in function @func when it is not NULL
+ * or "*". Sorted by address, one per address. Returns the count; 0 when
+ * the line has none, with *@nearest the closest line of @file that has
+ * code (0 when no file matched); or -ENOMEM. Free *@out with free().
+ */
+int dw_line_stmts(struct dw_file *f, const char *file, int line, const char *func,
+		  struct dw_stmt **out, int *nearest);
+
 /* where the x86_64 SysV ABI puts a parameter when the function is entered */
 enum dw_loc_kind {
 	DW_LOC_REG,   /* in a general register */

@@ -12,6 +12,10 @@
  * which the file calls a function of another (elfplt.c): what an
  * ltrace-like script wants. No DWARF there: $arg1..$arg6, $return, and
  * $$name for the function.
+ *
+ * process("path").statement("func@file.c:12"): a uprobe where the code of
+ * that source line starts (DWARF line table); func may be "*". Globals
+ * through @var(); the variables of the line are not read.
  */
 #include <errno.h>
 #include <limits.h>
@@ -31,6 +35,8 @@ struct uprobe_data {
 	const char *func;
 	bool is_return;
 	bool plt;	/* at a PLT stub: .plt("name") */
+	const char *stmt_file;	/* at a source line: .statement("f@file:line") */
+	int stmt_line;
 	uint64_t vaddr, offset;	/* where it is, for @var's file offsets */
 	bool dwarf;	   /* fn and locs are valid */
 	struct dw_func fn; /* parameters copied into the arena */
@@ -42,7 +48,8 @@ static const char *const arg_regs[] = {"%di", "%si", "%dx",
 
 static bool uprobe_match(const struct ast *pp)
 {
-	return pp_is(pp, 0, "process") && (pp_is(pp, 1, "function") || pp_is(pp, 1, "plt"));
+	return pp_is(pp, 0, "process") &&
+	       (pp_is(pp, 1, "function") || pp_is(pp, 1, "plt") || pp_is(pp, 1, "statement"));
 }
 
 static const struct uprobe_data *udata(const struct dprobe *dp)
@@ -145,39 +152,48 @@ static void find_dwarf(struct compile *c, struct uprobe_data *u,
 	dw_func_release(&f);
 }
 
+/* .function("f"), .plt("f") or .statement("f@file.c:12"), and the
+ * event's name for it */
+static const char *point_text(struct compile *c, const struct uprobe_data *u, bool event)
+{
+	const char *ret = u->is_return ? (event ? "_return" : ".return") : "";
+
+	if (u->stmt_file)
+		return event ? arena_printf(c->arena, "%s_l%d", u->func, u->stmt_line)
+			     : arena_printf(c->arena, "statement(\"%s@%s:%d\")", u->func,
+					    u->stmt_file, u->stmt_line);
+	if (u->plt)
+		return arena_printf(c->arena, event ? "%s_plt%s" : "plt(\"%s\")%s", u->func, ret);
+	return arena_printf(c->arena, event ? "%s%s" : "function(\"%s\")%s", u->func, ret);
+}
+
+/* a uprobe at @fn, of the kind @proto describes */
 static int add_uprobe(struct compile *c, struct ast *probe, struct ast *pp,
-		      const struct uprobe_base *base, const struct elf_func *fn,
-		      bool is_return, bool plt)
+		      const struct uprobe_data *proto, const struct elf_func *fn)
 {
 	struct dprobe *dp = compile_add_dprobe(c, probe, pp, &uprobe_provider,
 					       DPROBE_EVENT);
 	struct uprobe_data *u = arena_zalloc(c->arena, sizeof(*u));
-	const char *path = base->file->path;
 	struct probe_def *d;
 
 	if (!dp || !u)
 		return -ENOMEM;
-	u->base = *base;
+	*u = *proto;
 	u->func = arena_strdup(c->arena, fn->name);
-	u->is_return = is_return;
-	u->plt = plt;
 	u->vaddr = fn->vaddr;
 	u->offset = fn->offset;
-	if (!plt)
+	if (!u->plt && !u->stmt_file)
 		find_dwarf(c, u, pp_comp(pp, 1)->a, fn);
 	dp->pdata = u;
 	dp->func = (char *)u->func;
-	dp->pp = arena_printf(c->arena, "process(\"%s\").%s(\"%s\")%s", path,
-			      plt ? "plt" : "function", u->func, is_return ? ".return" : "");
+	dp->pp = arena_printf(c->arena, "process(\"%s\").%s", u->base.file->path,
+			      point_text(c, u, false));
 	d = compile_add_def(
-		c, dp, is_return ? PROBE_DEF_URETPROBE : PROBE_DEF_UPROBE, NULL,
-		compile_event_name(c,
-				   arena_printf(c->arena, "%s%s%s", u->func, plt ? "_plt" : "",
-						is_return ? "_return" : ""),
-				   c->prog->ndprobes - 1));
+		c, dp, u->is_return ? PROBE_DEF_URETPROBE : PROBE_DEF_UPROBE, NULL,
+		compile_event_name(c, point_text(c, u, true), c->prog->ndprobes - 1));
 	if (!d)
 		return -ENOMEM;
-	d->target = strdup(path);
+	d->target = strdup(u->base.file->path);
 	d->offset = fn->offset;
 	return d->target ? 0 : -ENOMEM;
 }
@@ -198,6 +214,13 @@ static bool form_ok(struct compile *c, struct ast *pp, const char **func,
 
 	*func = pp_str_arg(c, pp, 1);
 	*is_return = n == 3 && pp_is(pp, 2, "return");
+	if (pp_is(pp, 1, "statement")) {
+		if (*func && **func && n == 2)
+			return true;
+		diag_error(c->diag, pp->loc,
+			   "write process(\"path\").statement(\"function@file.c:line\")");
+		return false;
+	}
 	if (pp_is(pp, 1, "plt")) {
 		if (*func && **func && (n == 2 || *is_return))
 			return true;
@@ -243,7 +266,10 @@ static int add_matches(struct compile *c, struct ast *probe, struct ast *pp,
 			report_ifunc(c, base->file, where, v[i].name);
 			continue;
 		}
-		err = add_uprobe(c, probe, pp, base, &v[i], is_return, plt);
+		err = add_uprobe(c, probe, pp,
+				 &(struct uprobe_data){ .base = *base, .is_return = is_return,
+							.plt = plt },
+				 &v[i]);
 		if (err)
 			return err;
 	}
@@ -283,6 +309,88 @@ static int plt_expand(struct compile *c, struct ast *probe, struct ast *pp,
 	return err;
 }
 
+/* "func@file.c:12" -> its parts (in the arena); false when it is not that */
+static bool stmt_parse(struct compile *c, const char *spec, char **func, char **file, int *line)
+{
+	char *s = arena_strdup(c->arena, spec), *at, *colon, *end;
+	long n;
+
+	at = s ? strchr(s, '@') : NULL;
+	colon = at ? strrchr(at, ':') : NULL;
+	if (!colon || at == s || colon == at + 1)
+		return false;
+	errno = 0;
+	n = strtol(colon + 1, &end, 10);
+	if (*end || errno || n < 1 || n > INT_MAX)
+		return false;
+	*at = *colon = '\0';
+	*func = s;
+	*file = at + 1;
+	*line = (int)n;
+	return true;
+}
+
+static void no_line_code(struct compile *c, const struct ast *where, const char *path,
+			 const char *func, const char *file, int line, int nearest)
+{
+	bool in_func = strcmp(func, "*") != 0;
+
+	if (!nearest) {
+		diag_error(c->diag, where->loc, "no source file '%s'%s%s in the DWARF of '%s'",
+			   file, in_func ? " with code of " : "", in_func ? func : "", path);
+		return;
+	}
+	diag_error(c->diag, where->loc, "no code for line %d of '%s'%s%s", line, file,
+		   in_func ? " in " : "", in_func ? func : "");
+	diag_note(c->diag, where->loc, "the nearest line with code is %d", nearest);
+}
+
+/* .statement("func@file.c:12"): where the code of that line starts */
+static int stmt_expand(struct compile *c, struct ast *probe, struct ast *pp,
+		       const struct uprobe_base *base, const char *spec)
+{
+	const struct ast *where = pp_comp(pp, 1)->a;
+	struct dw_file *dw = ufile_dwarf(c, base->file, where);
+	struct dw_stmt *v = NULL;
+	char *func, *file;
+	int line, nearest, n, err = 0;
+
+	if (!stmt_parse(c, spec, &func, &file, &line)) {
+		diag_error(c->diag, where->loc,
+			   "write the statement as \"function@file.c:line\" (the function may be *)");
+		return 0;
+	}
+	if (!dw) {
+		diag_error(c->diag, where->loc,
+			   "'%s' has no DWARF (nor a debug file for it): its source lines are unknown",
+			   base->file->path);
+		return 0;
+	}
+	n = dw_line_stmts(dw, file, line, func, &v, &nearest);
+	if (n < 0)
+		return n;
+	if (!n && !(pp->flags & AST_PP_OPTIONAL))
+		no_line_code(c, where, base->file->path, func, file, line, nearest);
+	if (n > UPROBE_WILDCARD_MAX) {
+		diag_error(c->diag, where->loc, "line %d has code in %d places; tap probes at most %d",
+			   line, n, UPROBE_WILDCARD_MAX);
+		n = 0;
+	}
+	for (int i = 0; i < n && !err; i++) {
+		struct elf_func fn = { .name = (char *)(v[i].func ? v[i].func : "*"),
+				       .vaddr = v[i].vaddr };
+
+		if (elf_vaddr_to_offset(base->file->elf, fn.vaddr, &fn.offset))
+			continue;
+		err = add_uprobe(c, probe, pp,
+				 &(struct uprobe_data){ .base = *base, .stmt_file = file,
+							.stmt_line = line },
+				 &fn);
+	}
+	free(v);
+	return err;
+}
+
 static int uprobe_expand(struct compile *c, struct ast *probe, struct ast *pp)
 {
 	struct uprobe_base base;
@@ -298,6 +406,8 @@ static int uprobe_expand(struct compile *c, struct ast *probe, struct ast *pp)
 		return err < 0 ? err : 0;
 	if (pp_is(pp, 1, "plt"))
 		return plt_expand(c, probe, pp, &base, func, is_return);
+	if (pp_is(pp, 1, "statement"))
+		return stmt_expand(c, probe, pp, &base, func);
 	n = find_funcs(c, base.file, pp_comp(pp, 1)->a, func, &v);
 	if (n < 0)
 		return n;
@@ -982,6 +1092,13 @@ static int uprobe_bind(struct compile *c, struct dprobe *dp,
 		return uprobe_bind_comm(c, dp, b);
 	if (r->kind == CTX_VAR)
 		return bind_var(c, dp, r, b);
+	if (udata(dp)->stmt_file && r->var && r->var[0] == '$') {
+		diag_error(c->diag, r->node->loc,
+			   "'%s' at a statement: tap reads parameters at a function's entry and globals "
+			   "with @var(), not the variables of a line",
+			   r->var);
+		return 0;
+	}
 	if (r->kind != CTX_TARGET && r->kind != CTX_USER_STRING &&
 	    r->kind != CTX_KERNEL_STRING)
 		return -ENOENT;

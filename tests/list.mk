@@ -71,6 +71,7 @@ golden_tests = \
 	tests/compile/uprobe-return.tap \
 	tests/compile/uprobe-same-point.tap \
 	tests/compile/uprobe-shlib.tap \
+	tests/compile/uprobe-statement.tap \
 	tests/compile/uprobe-strings.tap \
 	tests/compile/uprobe-var.tap \
 	tests/compile/uprobe-wildcard.tap \
@@ -132,6 +133,12 @@ golden_tests = \
 	tests/errors/stack-functions.tap \
 	tests/errors/stat-op-not-stats.tap \
 	tests/errors/stats-local.tap \
+	tests/errors/stmt-form.tap \
+	tests/errors/stmt-local.tap \
+	tests/errors/stmt-no-code.tap \
+	tests/errors/stmt-no-file.tap \
+	tests/errors/stmt-nodwarf.tap \
+	tests/errors/stmt-other-function.tap \
 	tests/errors/stray-character.tap \
 	tests/errors/syntax-if-parens.tap \
 	tests/errors/syntax-missing-brace.tap \
@@ -271,6 +278,7 @@ golden_expected = \
 	tests/compile/uprobe-return.expect \
 	tests/compile/uprobe-same-point.expect \
 	tests/compile/uprobe-shlib.expect \
+	tests/compile/uprobe-statement.expect \
 	tests/compile/uprobe-strings.expect \
 	tests/compile/uprobe-var.expect \
 	tests/compile/uprobe-wildcard.expect \
@@ -332,6 +340,12 @@ golden_expected = \
 	tests/errors/stack-functions.err \
 	tests/errors/stat-op-not-stats.err \
 	tests/errors/stats-local.err \
+	tests/errors/stmt-form.err \
+	tests/errors/stmt-local.err \
+	tests/errors/stmt-no-code.err \
+	tests/errors/stmt-no-file.err \
+	tests/errors/stmt-nodwarf.err \
+	tests/errors/stmt-other-function.err \
 	tests/errors/stray-character.err \
 	tests/errors/syntax-if-parens.err \
 	tests/errors/syntax-missing-brace.err \
@@ -459,6 +473,7 @@ live_tests = \
 	tests/live/tracepoint.sh \
 	tests/live/uprobe-plt.sh \
 	tests/live/uprobe-same-point.sh \
+	tests/live/uprobe-statement.sh \
 	tests/live/uprobe-var.sh \
 	tests/live/uprobe.sh \
 	tests/live/usdt-libc.sh \
