@@ -1095,3 +1095,188 @@ int dw_line_stmts(struct dw_file *f, const char *file, int line, const char *fun
 	*nearest = s.n ? line : s.nearest;
 	return s.n;
 }
+
+/* --- variables at an address --------------------------------------------- */
+
+/* DWARF's x86_64 register numbers, as fetch arguments name them */
+static const char *const dwarf_regs[] = { "%ax", "%dx", "%cx", "%bx", "%si", "%di",
+					  "%bp", "%sp", "%r8", "%r9", "%r10", "%r11",
+					  "%r12", "%r13", "%r14", "%r15" };
+
+static const char *reg_name(unsigned n)
+{
+	return n < sizeof(dwarf_regs) / sizeof(dwarf_regs[0]) ? dwarf_regs[n] : NULL;
+}
+
+/* DW_OP_bregN: the register, or NULL */
+static const char *breg_of(const Dwarf_Op *op)
+{
+	if (op->atom >= DW_OP_breg0 && op->atom <= DW_OP_breg31)
+		return reg_name(op->atom - DW_OP_breg0);
+	if (op->atom == DW_OP_bregx)
+		return reg_name((unsigned)op->number);
+	return NULL;
+}
+
+/* the CFA at @pc as a register plus an offset, from .eh_frame or .debug_frame */
+static bool cfa_at(struct dw_file *f, struct elf_file *bin, uint64_t pc, const char **reg,
+		   int64_t *off)
+{
+	Dwarf_CFI *own = dwarf_getcfi_elf(elf_file_elf(bin));
+	Dwarf_CFI *cfi = own ? own : dwarf_getcfi(f->dwarf);
+	Dwarf_Frame *frame = NULL;
+	Dwarf_Op *ops;
+	size_t n;
+	bool ok = false;
+
+	if (cfi && !dwarf_cfi_addrframe(cfi, pc, &frame) && !dwarf_frame_cfa(frame, &ops, &n) &&
+	    n == 1 && (*reg = breg_of(&ops[0]))) {
+		*off = (int64_t)ops[0].number2;
+		if (ops[0].atom != DW_OP_bregx)
+			*off = (int64_t)ops[0].number;
+		ok = true;
+	}
+	free(frame);
+	if (own)
+		dwarf_cfi_end(own);
+	return ok;
+}
+
+/* the frame base (DW_AT_frame_base) of the function holding @pc */
+static bool frame_base(struct dw_file *f, struct elf_file *bin, Dwarf_Die *scopes, int n,
+		       uint64_t pc, const char **reg, int64_t *off)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Op *expr;
+	size_t len;
+
+	for (int i = 0; i < n; i++) {
+		if (dwarf_tag(&scopes[i]) != DW_TAG_subprogram)
+			continue;
+		if (!dwarf_attr(&scopes[i], DW_AT_frame_base, &attr) ||
+		    dwarf_getlocation_addr(&attr, pc, &expr, &len, 1) != 1 || len != 1)
+			return false;
+		if (expr[0].atom == DW_OP_call_frame_cfa)
+			return cfa_at(f, bin, pc, reg, off);
+		*reg = breg_of(&expr[0]);
+		*off = (int64_t)(expr[0].atom == DW_OP_bregx ? expr[0].number2 : expr[0].number);
+		return *reg != NULL;
+	}
+	return false;
+}
+
+/* what a location expression at @pc says */
+static void place_of(struct dw_file *f, struct elf_file *bin, Dwarf_Die *scopes, int n,
+		     uint64_t pc, const Dwarf_Op *expr, size_t len, struct dw_place *p)
+{
+	const Dwarf_Op *op = &expr[0];
+
+	p->kind = DW_PLACE_NONE;
+	p->why = "the compiler computes it there instead of keeping it";
+	if (len != 1)
+		return;
+	if (op->atom >= DW_OP_reg0 && op->atom <= DW_OP_reg31) {
+		p->reg = reg_name(op->atom - DW_OP_reg0);
+		p->kind = p->reg ? DW_PLACE_REG : DW_PLACE_NONE;
+	} else if (op->atom == DW_OP_regx) {
+		p->reg = reg_name((unsigned)op->number);
+		p->kind = p->reg ? DW_PLACE_REG : DW_PLACE_NONE;
+	} else if ((p->reg = breg_of(op))) {
+		p->offset = (int64_t)(op->atom == DW_OP_bregx ? op->number2 : op->number);
+		p->kind = DW_PLACE_MEM;
+	} else if (op->atom == DW_OP_fbreg) {
+		int64_t base;
+
+		if (frame_base(f, bin, scopes, n, pc, &p->reg, &base)) {
+			p->offset = base + (int64_t)op->number;
+			p->kind = DW_PLACE_MEM;
+		} else {
+			p->why = "it is kept relative to a frame base tap cannot work out there";
+		}
+	} else if (op->atom == DW_OP_addr) {
+		p->offset = (int64_t)op->number;
+		p->kind = DW_PLACE_ADDR;
+	}
+	if (p->kind == DW_PLACE_NONE && p->reg == NULL && op->atom >= DW_OP_reg0 &&
+	    op->atom <= DW_OP_regx)
+		p->why = "it is in a register tracefs cannot fetch";
+}
+
+/* the variable @name among the children of @scope */
+static bool child_named(Dwarf_Die *scope, const char *name, Dwarf_Die *out)
+{
+	Dwarf_Attribute attr;
+
+	if (dwarf_child(scope, out))
+		return false;
+	do {
+		int tag = dwarf_tag(out);
+		const char *n;
+
+		if (tag != DW_TAG_variable && tag != DW_TAG_formal_parameter)
+			continue;
+		n = dwarf_formstring(dwarf_attr_integrate(out, DW_AT_name, &attr));
+		if (n && !strcmp(n, name))
+			return true;
+	} while (dwarf_siblingof(out, out) == 0);
+	return false;
+}
+
+int dw_local_at(struct dw_file *f, struct elf_file *bin, uint64_t pc, const char *name,
+		struct dw_local *out)
+{
+	Dwarf_Die cu, *scopes = NULL, var;
+	Dwarf_Attribute attr;
+	Dwarf_Op *expr;
+	size_t len;
+	int n, i;
+
+	memset(out, 0, sizeof(*out));
+	if (!dwarf_addrdie(f->dwarf, pc, &cu) || (n = dwarf_getscopes(&cu, pc, &scopes)) <= 0)
+		return -ENOENT;
+	/* the unit's own scope holds globals: @var() reads those */
+	for (i = 0; i < n - 1 && !child_named(&scopes[i], name, &var); i++)
+		;
+	if (i == n - 1) {
+		free(scopes);
+		return -ENOENT;
+	}
+	die_type(&var, &out->type);
+	out->place.kind = DW_PLACE_NONE;
+	out->place.why = "it is optimized out";
+	if (dwarf_attr(&var, DW_AT_location, &attr)) {
+		int k = dwarf_getlocation_addr(&attr, pc, &expr, &len, 1);
+
+		if (k == 1)
+			place_of(f, bin, scopes, n, pc, expr, len, &out->place);
+		else
+			out->place.why = "it is optimized out there";
+	}
+	free(scopes);
+	return 0;
+}
+
+void dw_local_names(struct dw_file *f, uint64_t pc, void (*cb)(void *arg, const char *name),
+		    void *arg)
+{
+	Dwarf_Die cu, *scopes = NULL, d;
+	Dwarf_Attribute attr;
+	int n;
+
+	if (!dwarf_addrdie(f->dwarf, pc, &cu) || (n = dwarf_getscopes(&cu, pc, &scopes)) <= 0)
+		return;
+	for (int i = 0; i < n - 1; i++) {
+		if (dwarf_child(&scopes[i], &d))
+			continue;
+		do {
+			const char *name;
+
+			if (dwarf_tag(&d) != DW_TAG_variable && dwarf_tag(&d) != DW_TAG_formal_parameter)
+				continue;
+			name = dwarf_formstring(dwarf_attr_integrate(&d, DW_AT_name, &attr));
+			if (name)
+				cb(arg, name);
+		} while (dwarf_siblingof(&d, &d) == 0);
+	}
+	free(scopes);
+}

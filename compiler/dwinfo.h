@@ -144,6 +144,39 @@ struct dw_stmt {
 int dw_line_stmts(struct dw_file *f, const char *file, int line, const char *func,
 		  struct dw_stmt **out, int *nearest);
 
+/* where a variable is at one address of the code */
+enum dw_place_kind {
+	DW_PLACE_REG,	/* in register reg */
+	DW_PLACE_MEM,	/* in memory at reg's value + offset */
+	DW_PLACE_ADDR,	/* in memory at link-time address offset */
+	DW_PLACE_NONE,	/* not stored there: why says what */
+};
+
+struct dw_place {
+	enum dw_place_kind kind;
+	const char *reg; /* "%di" */
+	int64_t offset;
+	const char *why;
+};
+
+struct dw_local {
+	struct dw_type type;
+	struct dw_place place;
+};
+
+/*
+ * The variable or parameter @name seen from link-time address @pc, the
+ * innermost scope first (inlined functions' included), and where it is
+ * there: its location list at @pc, a frame base from the call frame
+ * information of @bin (the CFA as a register plus an offset). 0 or
+ * -ENOENT.
+ */
+int dw_local_at(struct dw_file *f, struct elf_file *bin, uint64_t pc, const char *name,
+		struct dw_local *out);
+/* Calls @cb with the name of each variable and parameter seen from @pc. */
+void dw_local_names(struct dw_file *f, uint64_t pc, void (*cb)(void *arg, const char *name),
+		    void *arg);
+
 /* where the x86_64 SysV ABI puts a parameter when the function is entered */
 enum dw_loc_kind {
 	DW_LOC_REG,   /* in a general register */

@@ -674,13 +674,47 @@ static int walk_members(struct compile *c, const struct ctx_ref *r,
 	return 0;
 }
 
-/* the start of a chain: a parameter or $return */
+/* $name at a statement: where the code of the line keeps it */
+static int local_value(struct compile *c, const struct uprobe_data *u,
+		       const struct ctx_ref *r, struct uval *v)
+{
+	struct dw_file *dw = ufile_dwarf(c, u->base.file, r->node);
+	struct dw_local l;
+
+	if (!dw || dw_local_at(dw, u->base.file->elf, u->vaddr, r->var + 1, &l))
+		return -ENOENT;
+	v->type = l.type;
+	switch (l.place.kind) {
+	case DW_PLACE_REG:
+		v->in_reg = true;
+		v->regs[0] = l.place.reg;
+		v->nregs = 1;
+		return 0;
+	case DW_PLACE_MEM:
+		v->addr = l.place.reg;
+		v->off = l.place.offset;
+		return 0;
+	case DW_PLACE_ADDR:
+		/* a static local: at a file offset, as @var() reads globals */
+		v->abs = true;
+		v->off = (int64_t)((uint64_t)l.place.offset - u->vaddr + u->offset);
+		return 0;
+	default:
+		diag_error(c->diag, r->node->loc, "tap cannot fetch '%s' at line %d: %s", r->var,
+			   u->stmt_line, l.place.why);
+		return 1;
+	}
+}
+
+/* the start of a chain: a parameter or $return, or a line's variable */
 static int chain_start(struct compile *c, const struct uprobe_data *u,
 		       const struct ctx_ref *r, struct uval *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->text = (char *)r->var;
 	v->field = arena_strdup(c->arena, r->var + 1);
+	if (u->stmt_file)
+		return local_value(c, u, r, v);
 	if (!strcmp(r->var, "$return")) {
 		if (!u->is_return)
 			return -ENOENT;
@@ -1092,13 +1126,10 @@ static int uprobe_bind(struct compile *c, struct dprobe *dp,
 		return uprobe_bind_comm(c, dp, b);
 	if (r->kind == CTX_VAR)
 		return bind_var(c, dp, r, b);
-	if (udata(dp)->stmt_file && r->var && r->var[0] == '$') {
-		diag_error(c->diag, r->node->loc,
-			   "'%s' at a statement: tap reads parameters at a function's entry and globals "
-			   "with @var(), not the variables of a line",
-			   r->var);
-		return 0;
-	}
+	/* at a statement, $name is what the line's code sees */
+	if (udata(dp)->stmt_file)
+		return r->kind == CTX_TARGET || r->kind == CTX_USER_STRING ? bind_dwarf(c, dp, r, b)
+									   : -ENOENT;
 	if (r->kind != CTX_TARGET && r->kind != CTX_USER_STRING &&
 	    r->kind != CTX_KERNEL_STRING)
 		return -ENOENT;
@@ -1123,6 +1154,20 @@ static int uprobe_bind(struct compile *c, struct dprobe *dp,
 				     : bind_string(c, dp, r, b);
 }
 
+/* a name offered as "$name" */
+struct dollar_ctx {
+	struct compile *c;
+	void (*add)(void *arg, const char *name);
+	void *arg;
+};
+
+static void dollar_add(void *arg, const char *name)
+{
+	struct dollar_ctx *d = arg;
+
+	d->add(d->arg, arena_printf(d->c->arena, "$%s", name));
+}
+
 static void uprobe_candidates(struct compile *c, struct dprobe *dp,
 			      void (*add)(void *arg, const char *name),
 			      void *arg)
@@ -1131,6 +1176,13 @@ static void uprobe_candidates(struct compile *c, struct dprobe *dp,
 					    "$arg4", "$arg5", "$arg6"};
 	const struct uprobe_data *u = udata(dp);
 
+	if (u->stmt_file) {
+		struct dw_file *dw = u->base.file->dw;
+
+		if (dw)
+			dw_local_names(dw, u->vaddr, dollar_add, &(struct dollar_ctx){ c, add, arg });
+		return;
+	}
 	if (u->plt)
 		add(arg, "$$name");
 	if (u->is_return) {

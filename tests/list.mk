@@ -71,6 +71,7 @@ golden_tests = \
 	tests/compile/uprobe-return.tap \
 	tests/compile/uprobe-same-point.tap \
 	tests/compile/uprobe-shlib.tap \
+	tests/compile/uprobe-statement-locals.tap \
 	tests/compile/uprobe-statement.tap \
 	tests/compile/uprobe-strings.tap \
 	tests/compile/uprobe-var.tap \
@@ -139,6 +140,7 @@ golden_tests = \
 	tests/errors/stmt-no-file.tap \
 	tests/errors/stmt-nodwarf.tap \
 	tests/errors/stmt-other-function.tap \
+	tests/errors/stmt-unknown-local.tap \
 	tests/errors/stray-character.tap \
 	tests/errors/syntax-if-parens.tap \
 	tests/errors/syntax-missing-brace.tap \
@@ -278,6 +280,7 @@ golden_expected = \
 	tests/compile/uprobe-return.expect \
 	tests/compile/uprobe-same-point.expect \
 	tests/compile/uprobe-shlib.expect \
+	tests/compile/uprobe-statement-locals.expect \
 	tests/compile/uprobe-statement.expect \
 	tests/compile/uprobe-strings.expect \
 	tests/compile/uprobe-var.expect \
@@ -346,6 +349,7 @@ golden_expected = \
 	tests/errors/stmt-no-file.err \
 	tests/errors/stmt-nodwarf.err \
 	tests/errors/stmt-other-function.err \
+	tests/errors/stmt-unknown-local.err \
 	tests/errors/stray-character.err \
 	tests/errors/syntax-if-parens.err \
 	tests/errors/syntax-missing-brace.err \
