@@ -1256,8 +1256,8 @@ int dw_local_at(struct dw_file *f, struct elf_file *bin, uint64_t pc, const char
 	return 0;
 }
 
-void dw_local_names(struct dw_file *f, uint64_t pc, void (*cb)(void *arg, const char *name),
-		    void *arg)
+void dw_local_names(struct dw_file *f, uint64_t pc,
+		    void (*cb)(void *arg, const char *name, bool is_param), void *arg)
 {
 	Dwarf_Die cu, *scopes = NULL, d;
 	Dwarf_Attribute attr;
@@ -1275,7 +1275,7 @@ void dw_local_names(struct dw_file *f, uint64_t pc, void (*cb)(void *arg, const 
 				continue;
 			name = dwarf_formstring(dwarf_attr_integrate(&d, DW_AT_name, &attr));
 			if (name)
-				cb(arg, name);
+				cb(arg, name, dwarf_tag(&d) == DW_TAG_formal_parameter);
 		} while (dwarf_siblingof(&d, &d) == 0);
 	}
 	free(scopes);

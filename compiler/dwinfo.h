@@ -173,9 +173,10 @@ struct dw_local {
  */
 int dw_local_at(struct dw_file *f, struct elf_file *bin, uint64_t pc, const char *name,
 		struct dw_local *out);
-/* Calls @cb with the name of each variable and parameter seen from @pc. */
-void dw_local_names(struct dw_file *f, uint64_t pc, void (*cb)(void *arg, const char *name),
-		    void *arg);
+/* Calls @cb with the name of each variable and parameter seen from @pc,
+ * innermost scope first (a shadowed name comes twice). */
+void dw_local_names(struct dw_file *f, uint64_t pc,
+		    void (*cb)(void *arg, const char *name, bool is_param), void *arg);
 
 /* where the x86_64 SysV ABI puts a parameter when the function is entered */
 enum dw_loc_kind {

@@ -1008,6 +1008,81 @@ static int bind_parms(struct compile *c, struct dprobe *dp,
 	return 0;
 }
 
+/* the names $$vars, $$parms or $$locals lists at a statement */
+struct line_names {
+	struct compile *c;
+	const char *which;	/* "$$vars", "$$parms", "$$locals" */
+	const char **v;
+	int n;
+};
+
+static void line_name_add(void *arg, const char *name, bool is_param)
+{
+	struct line_names *l = arg;
+	const char **v;
+
+	if ((is_param && !strcmp(l->which, "$$locals")) ||
+	    (!is_param && !strcmp(l->which, "$$parms")))
+		return;
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], name))
+			return; /* shadowed by an inner one */
+	v = arena_zalloc(l->c->arena, (size_t)(l->n + 1) * sizeof(*v));
+	if (!v)
+		return;
+	if (l->n)
+		memcpy(v, l->v, (size_t)l->n * sizeof(*v));
+	v[l->n++] = name;
+	l->v = v;
+}
+
+/* one variable of a line for $$vars: its field, "{...}", or "?" */
+static const char *line_value(struct compile *c, struct dprobe *dp, const struct ctx_ref *r,
+			      const char *name)
+{
+	struct ctx_ref one = { .kind = CTX_TARGET, .node = r->node };
+	struct diag quiet, *loud = c->diag;
+	struct ctx_binding pb = { 0 };
+	const char *val = "?";
+	struct dw_tinfo ti;
+	struct uval v;
+
+	one.var = arena_printf(c->arena, "$%s", name);
+	/* what cannot be fetched shows as "?", not as an error */
+	diag_init(&quiet, c->prog->src);
+	c->diag = &quiet;
+	if (!chain_start(c, udata(dp), &one, &v)) {
+		dw_type_info(&v.type, &ti);
+		if (ti.kind == DW_KIND_STRUCT || ti.kind == DW_KIND_UNION)
+			val = "{...}";
+		else if ((ti.kind == DW_KIND_INT || ti.kind == DW_KIND_PTR) &&
+			 !finish_number(c, dp, &one, &v, &pb) && pb.field)
+			val = pb.field;
+	}
+	c->diag = loud;
+	diag_release(&quiet);
+	return val;
+}
+
+/* $$vars, $$parms, $$locals at a statement: "name=value" each */
+static int bind_line_vars(struct compile *c, struct dprobe *dp, const struct ctx_ref *r,
+			  struct ctx_binding *b)
+{
+	const struct uprobe_data *u = udata(dp);
+	struct line_names names = { .c = c, .which = r->var };
+	char *list = "";
+
+	if (u->base.file->dw)
+		dw_local_names(u->base.file->dw, u->vaddr, line_name_add, &names);
+	for (int i = 0; i < names.n; i++)
+		list = arena_printf(c->arena, "%s%s%s=%s", list, *list ? " " : "", names.v[i],
+				    line_value(c, dp, r, names.v[i]));
+	b->kind = BIND_PARMS;
+	b->type = TYPE_STRING;
+	b->str = list;
+	return 0;
+}
+
 /* $$return: "return=0x2a" */
 static int bind_return_text(struct compile *c, struct dprobe *dp,
 			    const struct ctx_ref *r, struct ctx_binding *b)
@@ -1127,6 +1202,10 @@ static int uprobe_bind(struct compile *c, struct dprobe *dp,
 	if (r->kind == CTX_VAR)
 		return bind_var(c, dp, r, b);
 	/* at a statement, $name is what the line's code sees */
+	if (udata(dp)->stmt_file && r->kind == CTX_TARGET &&
+	    (!strcmp(r->var, "$$vars") || !strcmp(r->var, "$$parms") ||
+	     !strcmp(r->var, "$$locals")))
+		return bind_line_vars(c, dp, r, b);
 	if (udata(dp)->stmt_file)
 		return r->kind == CTX_TARGET || r->kind == CTX_USER_STRING ? bind_dwarf(c, dp, r, b)
 									   : -ENOENT;
@@ -1161,10 +1240,11 @@ struct dollar_ctx {
 	void *arg;
 };
 
-static void dollar_add(void *arg, const char *name)
+static void dollar_add(void *arg, const char *name, bool is_param)
 {
 	struct dollar_ctx *d = arg;
 
+	(void)is_param;
 	d->add(d->arg, arena_printf(d->c->arena, "$%s", name));
 }
 

@@ -72,6 +72,7 @@ golden_tests = \
 	tests/compile/uprobe-same-point.tap \
 	tests/compile/uprobe-shlib.tap \
 	tests/compile/uprobe-statement-locals.tap \
+	tests/compile/uprobe-statement-vars.tap \
 	tests/compile/uprobe-statement.tap \
 	tests/compile/uprobe-strings.tap \
 	tests/compile/uprobe-var.tap \
@@ -281,6 +282,7 @@ golden_expected = \
 	tests/compile/uprobe-same-point.expect \
 	tests/compile/uprobe-shlib.expect \
 	tests/compile/uprobe-statement-locals.expect \
+	tests/compile/uprobe-statement-vars.expect \
 	tests/compile/uprobe-statement.expect \
 	tests/compile/uprobe-strings.expect \
 	tests/compile/uprobe-var.expect \

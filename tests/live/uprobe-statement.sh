@@ -39,6 +39,9 @@ cat >"$WORK/t.tap" <<TAP
 probe process("$WORK/dwarf").statement("dw_connect@dwarf.c:$cline") {
 	printf("connect %d %s %d\n", \$port, user_string(\$host), \$c->fd)
 }
+probe process("$WORK/dwarf").statement("dw_connect@dwarf.c:$cline") {
+	printf("vars %s\n", \$\$parms)
+}
 probe process("$WORK/vars0").statement("vars_step@vars.c:$line") {
 	printf("step %d %d\n", \$n, @var("vars_count@vars.c"))
 }
@@ -47,6 +50,9 @@ TAP
 	2>"$WORK/err" || fail "tapc failed: $(cat "$WORK/err")"
 expect_eq "the line's variables" "$(grep '^connect \|^step ' "$WORK/out" | tr '\n' '|')" \
 	"connect 80 localhost 3|step 3 6|"
+# \$\$parms: every parameter with its value, in hex as SystemTap prints them
+grep -Eq '^vars c=0x[0-9a-f]+ host=0x[0-9a-f]+ port=0x50 timeout=0x3e8 retries=0x3 mode=0x[0-9a-f]+$' "$WORK/out" ||
+	fail "\$\$parms: $(grep '^vars ' "$WORK/out")"
 # each kind of place was used (the plan shows where each value is read)
 "$TAPC" -p2 "$WORK/t.tap" >"$WORK/plan" 2>&1 || fail "tapc -p2: $(cat "$WORK/plan")"
 grep -q " port=%dx:s32 " "$WORK/plan" && grep -q " n=-[0-9]*(%bp):s32" "$WORK/plan" ||
