@@ -316,9 +316,11 @@ static enum tap_type infer_builtin(struct infer *in, struct ast *e)
 		return b->ret;
 	}
 	if (e->flags & AST_CTX) {
-		/* user_string($x): the fetch gives the string */
+		/* user_string($x): the fetch gives the string; the second
+		 * argument is a default, or user_string_n's length */
 		if (e->a && e->a->next)
-			expect(in, e->a->next, TYPE_STRING, "the default value");
+			expect(in, e->a->next, b->args[1],
+			       b->args[1] == TYPE_STRING ? "the default value" : "the length");
 		return TYPE_STRING;
 	}
 	ast_foreach_child(a, e->a)

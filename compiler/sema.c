@@ -484,7 +484,7 @@ static void resolve_fetch_call(struct compile *c, struct ast *e,
 			resolve_expr(c, m->a);
 	if (e->a->next)
 		resolve_expr(c, e->a->next);
-	mark_ctx(c, e, b->id == BI_USER_STRING ? CTX_USER_STRING :
+	mark_ctx(c, e, b->id == BI_USER_STRING || b->id == BI_USER_STRING_N ? CTX_USER_STRING :
 			       CTX_KERNEL_STRING, t->name, t->a, addend);
 	/* the call still takes the value, for the error message default */
 }

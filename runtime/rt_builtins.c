@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "builtins.h"
+#include "fileio.h"
 #include "rt.h"
 #include "symbolize.h"
 
@@ -309,9 +310,9 @@ static int text_char(uint32_t c, int len, char *buf)
  * ASCII as is, C escapes for the rest, within MAXSTRINGLEN - 1 bytes; a
  * quoted string that had to be cut ends in "...
  */
-struct sv rt_text_str(struct exec *x, struct sv s, bool quoted)
+static struct sv text_str_within(struct exec *x, struct sv s, bool quoted, size_t room)
 {
-	size_t room = max_string_len(x), used = 0, i = 0;
+	size_t used = 0, i = 0;
 	char *out, piece[12];
 
 	out = scratch_alloc(&x->rt->scratch, room + 1);
@@ -345,6 +346,31 @@ struct sv rt_text_str(struct exec *x, struct sv s, bool quoted)
 	return sv_from(out, used);
 }
 
+struct sv rt_text_str(struct exec *x, struct sv s, bool quoted)
+{
+	return text_str_within(x, s, quoted, max_string_len(x));
+}
+
+/* text_strn(s, len, quoted): text_str within len bytes (0: no limit) */
+static struct sv text_strn(struct exec *x, struct ast *e)
+{
+	struct sv s = eval_str(x, e->a);
+	int64_t len = eval_num(x, e->a->next);
+	bool quoted = eval_num(x, e->a->next->next) != 0;
+	size_t room = max_string_len(x);
+
+	if (len > 0 && (uint64_t)len < room)
+		room = (size_t)len;
+	return text_str_within(x, s, quoted, room);
+}
+
+/* user_string(p, "default"): the string to give when p cannot be read
+ * (user_string_n's second argument is a length) */
+static bool has_default(const struct ast *e)
+{
+	return e->a->next && (bi(e)->id == BI_USER_STRING || bi(e)->id == BI_KERNEL_STRING);
+}
+
 /* user_string() of an address that was not fetched by the probe: read
  * the traced process's memory now (it may have changed or gone) */
 static struct sv read_user_string(struct exec *x, struct ast *e, uint64_t addr,
@@ -355,7 +381,7 @@ static struct sv read_user_string(struct exec *x, struct ast *e, uint64_t addr,
 
 	if (got)
 		return v;
-	if (e->a->next)
+	if (has_default(e))
 		return eval_str(x, e->a->next);
 	rt_fail(x, e, "user string copy fault at 0x%" PRIx64, addr);
 	return SV_EMPTY;
@@ -368,14 +394,14 @@ static struct sv user_string(struct exec *x, struct ast *e)
 
 		/* the kernel writes "(fault)" when the fetch failed */
 		if (v.n == 7 && !memcmp(v.p, "(fault)", 7)) {
-			if (e->a->next)
+			if (has_default(e))
 				return eval_str(x, e->a->next);
 			rt_fail(x, e, "user string copy fault");
 			return SV_EMPTY;
 		}
 		return v;
 	}
-	if (bi(e)->id == BI_KERNEL_STRING) {
+	if (bi(e)->id == BI_KERNEL_STRING || bi(e)->id == BI_KERNEL_STRING_N) {
 		rt_fail(x, e, "kernel_string() needs an address the probe fetches, like kernel_string($ptr)");
 		return SV_EMPTY;
 	}
@@ -385,6 +411,94 @@ static struct sv user_string(struct exec *x, struct ast *e)
 	}
 	return read_user_string(x, e, (uint64_t)eval_num(x, e->a),
 				task(x)->tgid);
+}
+
+/* user_string_n(p, n), kernel_string_n(p, n): at most n bytes of it */
+static struct sv string_n(struct exec *x, struct ast *e)
+{
+	struct sv v = user_string(x, e);
+	int64_t n = eval_num(x, e->a->next);
+
+	if (n >= 0 && (uint64_t)n < v.n)
+		v.n = (size_t)n;
+	return v;
+}
+
+/* cmdline_str(): the process's arguments, space separated, read from
+ * /proc when the event is handled ("" once the process is gone) */
+static struct sv cmdline_str(struct exec *x)
+{
+	char path[64];
+	size_t n = 0;
+	char *text;
+	struct sv v;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", x->ev ? task(x)->tgid : (int)getpid());
+	/* the arguments are NUL separated */
+	text = file_read_bin(path, &n);
+	if (!text)
+		return SV_EMPTY;
+	while (n && !text[n - 1])
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if (!text[i])
+			text[i] = ' ';
+	if (n > max_string_len(x))
+		n = max_string_len(x);
+	v = scratch_copy(&x->rt->scratch, sv_from(text, n));
+	free(text);
+	return v;
+}
+
+/* pid2execname(pid): "" for a process tap does not know */
+static struct sv pid2execname(struct exec *x, struct ast *e)
+{
+	const struct task_info *t = task_lookup(x->rt->tasks, (int)eval_num(x, e->a));
+
+	if (!strcmp(t->comm, "<...>"))
+		return SV_EMPTY;
+	return scratch_copy(&x->rt->scratch, sv_from(t->comm, strlen(t->comm)));
+}
+
+/* probemod(): "kernel", or the module of a module("m") probe */
+static struct sv probemod(struct exec *x)
+{
+	const char *pp = x->probe ? x->probe->dp->pp : "";
+
+	if (!strncmp(pp, "module(\"", 8))
+		return sv_from(pp + 8, strcspn(pp + 8, "\""));
+	if (!strncmp(pp, "kernel.", 7))
+		return sv_from("kernel", 6);
+	return SV_EMPTY;
+}
+
+static bool is_return(struct exec *x)
+{
+	const char *pp = x->probe ? x->probe->dp->pp : "";
+	size_t n = strlen(pp);
+
+	return n > 7 && !strcmp(pp + n - 7, ".return");
+}
+
+/* isdigit(s): whether s starts with a decimal digit */
+static int64_t starts_with_digit(struct exec *x, struct ast *e)
+{
+	struct sv s = eval_str(x, e->a);
+
+	return s.n && isdigit((unsigned char)s.p[0]);
+}
+
+/* randint(n): 0 <= r < n */
+static int64_t randint(struct exec *x, struct ast *e)
+{
+	int64_t n = eval_num(x, e->a);
+
+	if (n <= 0 || n > UINT32_MAX) {
+		if (!x->failed)
+			rt_fail(x, e, "randint(%" PRId64 "): the range must be from 1 to 4294967295", n);
+		return 0;
+	}
+	return arc4random_uniform((uint32_t)n);
 }
 
 /* symname(addr) and usymname(uaddr), for perf samples */
@@ -511,6 +625,21 @@ int64_t builtin_num(struct exec *x, struct ast *e)
 	case BI_TID: return x->ev ? x->ev->tid : gettid();
 	case BI_PPID: return x->ev ? task(x)->ppid : getppid();
 	case BI_UID: return x->ev ? task(x)->uid : (int64_t)getuid();
+	case BI_EUID: return x->ev ? task(x)->euid : (int64_t)geteuid();
+	case BI_GID: return x->ev ? task(x)->gid : (int64_t)getgid();
+	case BI_EGID: return x->ev ? task(x)->egid : (int64_t)getegid();
+	case BI_IS_RETURN: return is_return(x);
+	case BI_KTIME_GET_NS:
+	case BI_CPU_CLOCK_NS:
+		/* the event's time on the instance's clock, as local_clock_ns() */
+		if (bi(e)->id == BI_CPU_CLOCK_NS)
+			eval_num(x, e->a);
+		return x->ev ? (int64_t)x->ev->ts : (int64_t)rt_now_ns();
+	case BI_ISDIGIT: return starts_with_digit(x, e);
+	case BI_RANDINT: return randint(x, e);
+	case BI_NUM_ONLINE_CPUS: return sysconf(_SC_NPROCESSORS_ONLN);
+	case BI_MEM_PAGE_SIZE: return sysconf(_SC_PAGESIZE);
+	case BI_USER_MODE: return x->ev && x->ev->ip_user;
 	case BI_CPU: return x->ev ? x->ev->cpu : sched_getcpu();
 	case BI_GETTIMEOFDAY_S: return time_in(x, 1000000000);
 	case BI_GETTIMEOFDAY_MS: return time_in(x, 1000000);
@@ -614,8 +743,20 @@ struct sv builtin_str(struct exec *x, struct ast *e)
 		return x->probe ? sv_from(x->probe->dp->pp, strlen(x->probe->dp->pp)) :
 				  SV_EMPTY;
 	case BI_PROBEFUNC:
+	case BI_PPFUNC:
 		return x->probe ? sv_from(x->probe->dp->func, strlen(x->probe->dp->func)) :
 				  SV_EMPTY;
+	case BI_PROBEMOD:
+		return probemod(x);
+	case BI_USER_STRING_N:
+	case BI_KERNEL_STRING_N:
+		return string_n(x, e);
+	case BI_CMDLINE_STR:
+		return cmdline_str(x);
+	case BI_PID2EXECNAME:
+		return pid2execname(x, e);
+	case BI_TEXT_STRN:
+		return text_strn(x, e);
 	case BI_USER_STRING:
 	case BI_KERNEL_STRING:
 		return user_string(x, e);

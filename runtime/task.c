@@ -92,14 +92,14 @@ static struct task_node *insert(struct task_cache *tc, int tid)
 		return NULL;
 	n->info.tid = n->info.tgid = tid;
 	n->info.ppid = 0;
-	n->info.uid = -1;
+	n->info.uid = n->info.euid = n->info.gid = n->info.egid = -1;
 	n->next = *bucket(tc, tid);
 	*bucket(tc, tid) = n;
 	tc->count++;
 	return n;
 }
 
-/* /proc/TID/status works for threads too: Name, Tgid, PPid, Uid */
+/* /proc/TID/status works for threads too: Name, Tgid, PPid, Uid, Gid */
 static bool read_proc(int tid, struct task_info *ti)
 {
 	char path[64], line[256];
@@ -120,7 +120,8 @@ static bool read_proc(int tid, struct task_info *ti)
 		} else {
 			sscanf(line, "Tgid:\t%d", &ti->tgid);
 			sscanf(line, "PPid:\t%d", &ti->ppid);
-			sscanf(line, "Uid:\t%d", &ti->uid);
+			sscanf(line, "Uid:\t%d\t%d", &ti->uid, &ti->euid);
+			sscanf(line, "Gid:\t%d\t%d", &ti->gid, &ti->egid);
 		}
 	}
 	fclose(f);
@@ -284,6 +285,9 @@ void task_on_fork(struct task_cache *tc, int parent, const char *parent_comm,
 	snprintf(n->info.comm, sizeof(n->info.comm), "%s",
 		 child_comm ? child_comm : parent_comm);
 	n->info.uid = p->uid;
+	n->info.euid = p->euid;
+	n->info.gid = p->gid;
+	n->info.egid = p->egid;
 	/* a thread shares its creator's process; a new process's parent is
 	 * the creator's process. The event does not say which: /proc does,
 	 * while the child lives. */
@@ -299,20 +303,40 @@ void task_on_fork(struct task_cache *tc, int parent, const char *parent_comm,
 	}
 }
 
+/* the node of @tid; a task not seen before is learned as task_lookup()
+ * learns it, not left with unknown ids */
+static struct task_node *learn(struct task_cache *tc, int tid)
+{
+	struct task_node *n = find(tc, tid);
+
+	if (n)
+		return n;
+	task_lookup(tc, tid);
+	return find(tc, tid);
+}
+
 void task_on_exec(struct task_cache *tc, int tid, const char *filename)
 {
-	struct task_node *n = insert(tc, tid);
+	struct task_node *n = learn(tc, tid);
 	const char *base = filename ? strrchr(filename, '/') : NULL;
+	struct task_info now = { .uid = -1, .euid = -1, .gid = -1, .egid = -1 };
 
 	if (!n || !filename)
 		return;
+	/* a set-user-ID file changes the effective ids: /proc has them */
+	if (read_proc(tid, &now) && now.uid >= 0) {
+		n->info.uid = now.uid;
+		n->info.euid = now.euid;
+		n->info.gid = now.gid;
+		n->info.egid = now.egid;
+	}
 	/* the kernel names the task after the file it executes */
 	snprintf(n->info.comm, sizeof(n->info.comm), "%s", base ? base + 1 : filename);
 }
 
 void task_on_rename(struct task_cache *tc, int tid, const char *comm)
 {
-	struct task_node *n = insert(tc, tid);
+	struct task_node *n = learn(tc, tid);
 
 	if (n && comm)
 		snprintf(n->info.comm, sizeof(n->info.comm), "%s", comm);

@@ -4,7 +4,7 @@
 
 /*
  * What tap knows of tasks seen in events: comm, process id (tgid), parent,
- * uid. Tracepoint records carry only the thread id, so the table learns
+ * real and effective uid and gid. Tracepoint records carry only the thread id, so the table learns
  * from /proc on first sight and follows fork, exec and rename events.
  */
 #include <stdint.h>
@@ -13,7 +13,8 @@ struct task_cache;
 struct tep_handle;
 
 struct task_info {
-	int tid, tgid, ppid, uid;
+	int tid, tgid, ppid;
+	int uid, euid, gid, egid;	/* -1: unknown */
 	char comm[16];
 };
 

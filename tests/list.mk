@@ -183,6 +183,7 @@ golden_tests = \
 	tests/parse/probe-points.tap \
 	tests/parse/statements.tap \
 	tests/run/arrays-keys.tap \
+	tests/run/builtins-more.tap \
 	tests/run/delete-in-slice.tap \
 	tests/run/elision-0.tap \
 	tests/run/elision-1.tap \
@@ -202,6 +203,7 @@ golden_tests = \
 	tests/run/hist-linear-overunder.tap \
 	tests/run/hist-linear.tap \
 	tests/run/hist-log-full.tap \
+	tests/run/randint-range.tap \
 	tests/run/semicolons.tap \
 	tests/run/stats-ops.tap \
 	tests/run/string-limits.tap \
@@ -393,6 +395,7 @@ golden_expected = \
 	tests/parse/probe-points.expect \
 	tests/parse/statements.expect \
 	tests/run/arrays-keys.out \
+	tests/run/builtins-more.out \
 	tests/run/delete-in-slice.out \
 	tests/run/elision-0.out \
 	tests/run/elision-1.out \
@@ -412,6 +415,7 @@ golden_expected = \
 	tests/run/hist-linear-overunder.out \
 	tests/run/hist-linear.out \
 	tests/run/hist-log-full.out \
+	tests/run/randint-range.out \
 	tests/run/semicolons.out \
 	tests/run/stats-ops.out \
 	tests/run/string-limits.out \
@@ -422,6 +426,7 @@ golden_expected = \
 live_tests = \
 	tests/live/backtrace.sh \
 	tests/live/bitfield-sign.sh \
+	tests/live/builtins-task.sh \
 	tests/live/command.sh \
 	tests/live/concurrent.sh \
 	tests/live/dwarf.sh \
