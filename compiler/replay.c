@@ -106,9 +106,11 @@ static int point_index(const struct ast *probe, const struct ast *point)
 
 static void write_bind(FILE *f, int slot, const char *key, const struct ctx_binding *b)
 {
-	fprintf(f, "#@ bind %d %d %d %u %u %d %d %d %" PRId64 " %u %d\t", slot, (int)b->kind,
+	/* the last number tells an empty string ($$locals of a line
+	 * without locals) from none (all of the event's fields) */
+	fprintf(f, "#@ bind %d %d %d %u %u %d %d %d %" PRId64 " %u %d %d\t", slot, (int)b->kind,
 		(int)b->type, b->width, b->storage, b->storage_signed, b->is_signed,
-		b->missing, b->num, b->bits, b->quoted);
+		b->missing, b->num, b->bits, b->quoted, b->str != NULL);
 	escape_put(f, key);
 	fputc('\t', f);
 	escape_put(f, b->field);
@@ -201,7 +203,7 @@ static int parse_bind(struct plan_replay *r, const char *v, size_t vlen)
 {
 	struct replay_dprobe *d;
 	struct replay_bind *nv, *b;
-	int kind, type, ss, sg, miss, quoted = 0;
+	int kind, type, ss, sg, miss, quoted = 0, has_str = -1;
 	char *s[3] = { 0 };
 
 	if (!r->ndprobes)
@@ -213,11 +215,12 @@ static int parse_bind(struct plan_replay *r, const char *v, size_t vlen)
 	d->binds = nv;
 	b = &nv[d->nbinds];
 	memset(b, 0, sizeof(*b));
-	/* plan files from before bitfields had signs end at num, and
-	 * those from before quoted tapset strings at bits */
-	if (sscanf(v, "%d %d %d %u %u %d %d %d %" SCNd64 " %u %d", &b->slot, &kind, &type,
+	/* plan files from before bitfields had signs end at num, those
+	 * from before quoted tapset strings at bits, and those from before
+	 * empty strings were kept at quoted */
+	if (sscanf(v, "%d %d %d %u %u %d %d %d %" SCNd64 " %u %d %d", &b->slot, &kind, &type,
 		   &b->b.width, &b->b.storage, &ss, &sg, &miss, &b->b.num, &b->b.bits,
-		   &quoted) < 9 ||
+		   &quoted, &has_str) < 9 ||
 	    split_strings(v, vlen, s, 3)) {
 		free(s[0]);
 		free(s[1]);
@@ -233,11 +236,11 @@ static int parse_bind(struct plan_replay *r, const char *v, size_t vlen)
 	b->key = s[0];
 	b->field = s[1];
 	b->str = s[2];
-	/* an empty string was NULL when written */
+	/* an empty string was NULL when written (a string, unless said) */
 	for (int i = 1; i < 3; i++) {
 		char **slot = i == 1 ? &b->field : &b->str;
 
-		if (!**slot) {
+		if (!**slot && !(i == 2 && has_str == 1)) {
 			free(*slot);
 			*slot = NULL;
 		}
