@@ -106,7 +106,6 @@ int pp_ncomps(const struct ast *point);
 const struct ast *pp_comp(const struct ast *point, int i);
 bool pp_is(const struct ast *point, int i, const char *name);
 /* a derived probe's canonical point ends in ".return" */
-bool pp_names_return(const char *pp);
 /* the string or number argument of component @i (NULL when absent) */
 const char *pp_str_arg(struct compile *c, const struct ast *point, int i);
 bool pp_num_arg(struct compile *c, const struct ast *point, int i,

@@ -165,4 +165,7 @@ void program_print_plan(const struct program *p, FILE *out);
  * "/x/foo.tap"), in a malloc'd string. */
 char *compile_session_name(const char *script_path);
 
+/* whether probe point text names a return probe ("... .return") */
+bool pp_names_return(const char *pp);
+
 #endif

@@ -859,18 +859,33 @@ static bool file_matches(const char *cu_file, const char *want)
 					  !strcmp(cu_file + a - b, want));
 }
 
-/* DW_OP_addr alone: a fixed link-time address */
+/* DW_OP_addr, or DW_OP_addrx into .debug_addr (clang's DWARF 5): the
+ * link-time address @op of @attr's expression names */
+static bool op_address(Dwarf_Attribute *attr, const Dwarf_Op *op, uint64_t *vaddr)
+{
+	Dwarf_Attribute a;
+	Dwarf_Addr addr;
+
+	if (op->atom == DW_OP_addr) {
+		*vaddr = op->number;
+		return true;
+	}
+	if ((op->atom != DW_OP_addrx && op->atom != DW_OP_GNU_addr_index) ||
+	    dwarf_getlocation_attr(attr, op, &a) || dwarf_formaddr(&a, &addr))
+		return false;
+	*vaddr = addr;
+	return true;
+}
+
+/* one address operation alone: a fixed link-time address */
 static bool fixed_address(Dwarf_Die *var, uint64_t *vaddr)
 {
 	Dwarf_Attribute attr;
 	Dwarf_Op *ops;
 	size_t n;
 
-	if (!dwarf_attr_integrate(var, DW_AT_location, &attr) ||
-	    dwarf_getlocation(&attr, &ops, &n) || n != 1 || ops[0].atom != DW_OP_addr)
-		return false;
-	*vaddr = ops[0].number;
-	return true;
+	return dwarf_attr_integrate(var, DW_AT_location, &attr) &&
+	       !dwarf_getlocation(&attr, &ops, &n) && n == 1 && op_address(&attr, &ops[0], vaddr);
 }
 
 /* one unit's file-scope definitions: a variable with a location */
@@ -1020,9 +1035,9 @@ static int func_named_cb(Dwarf_Die *die, void *arg)
 {
 	struct func_named *f = arg;
 	const char *n = dwarf_diename(die);
-	Dwarf_Addr lo;
 
-	if (!n || strcmp(n, f->name) || dwarf_lowpc(die, &lo))
+	/* a definition: code at low_pc, or in ranges (a hot/cold split) */
+	if (!n || strcmp(n, f->name) || dwarf_hasattr(die, DW_AT_declaration))
 		return DWARF_CB_OK;
 	f->die = *die;
 	f->found = true;
@@ -1103,19 +1118,30 @@ static const char *const dwarf_regs[] = { "%ax", "%dx", "%cx", "%bx", "%si", "%d
 					  "%bp", "%sp", "%r8", "%r9", "%r10", "%r11",
 					  "%r12", "%r13", "%r14", "%r15" };
 
-static const char *reg_name(unsigned n)
+static const char *reg_name(uint64_t n)
 {
 	return n < sizeof(dwarf_regs) / sizeof(dwarf_regs[0]) ? dwarf_regs[n] : NULL;
 }
 
-/* DW_OP_bregN: the register, or NULL */
-static const char *breg_of(const Dwarf_Op *op)
+/* DW_OP_regN, DW_OP_regx: the register, or NULL */
+static const char *reg_of(const Dwarf_Op *op)
 {
-	if (op->atom >= DW_OP_breg0 && op->atom <= DW_OP_breg31)
+	if (op->atom >= DW_OP_reg0 && op->atom <= DW_OP_reg31)
+		return reg_name(op->atom - DW_OP_reg0);
+	return op->atom == DW_OP_regx ? reg_name(op->number) : NULL;
+}
+
+/* DW_OP_bregN off, DW_OP_bregx reg off: the register (or NULL) and @off */
+static const char *breg_of(const Dwarf_Op *op, int64_t *off)
+{
+	if (op->atom >= DW_OP_breg0 && op->atom <= DW_OP_breg31) {
+		*off = (int64_t)op->number;
 		return reg_name(op->atom - DW_OP_breg0);
-	if (op->atom == DW_OP_bregx)
-		return reg_name((unsigned)op->number);
-	return NULL;
+	}
+	if (op->atom != DW_OP_bregx)
+		return NULL;
+	*off = (int64_t)op->number2;
+	return reg_name(op->number);
 }
 
 /* the CFA at @pc as a register plus an offset, from .eh_frame or .debug_frame */
@@ -1127,79 +1153,119 @@ static bool cfa_at(struct dw_file *f, struct elf_file *bin, uint64_t pc, const c
 	Dwarf_Frame *frame = NULL;
 	Dwarf_Op *ops;
 	size_t n;
-	bool ok = false;
+	bool ok = cfi && !dwarf_cfi_addrframe(cfi, pc, &frame) &&
+		  !dwarf_frame_cfa(frame, &ops, &n) && n == 1 && (*reg = breg_of(&ops[0], off));
 
-	if (cfi && !dwarf_cfi_addrframe(cfi, pc, &frame) && !dwarf_frame_cfa(frame, &ops, &n) &&
-	    n == 1 && (*reg = breg_of(&ops[0]))) {
-		*off = (int64_t)ops[0].number2;
-		if (ops[0].atom != DW_OP_bregx)
-			*off = (int64_t)ops[0].number;
-		ok = true;
-	}
 	free(frame);
 	if (own)
 		dwarf_cfi_end(own);
 	return ok;
 }
 
-/* the frame base (DW_AT_frame_base) of the function holding @pc */
-static bool frame_base(struct dw_file *f, struct elf_file *bin, Dwarf_Die *scopes, int n,
-		       uint64_t pc, const char **reg, int64_t *off)
+/* the unit whose code holds @pc: by .debug_aranges, else by each unit's
+ * ranges (clang emits no aranges) */
+static bool unit_at(Dwarf *dw, uint64_t pc, Dwarf_Die *cu)
 {
-	Dwarf_Attribute attr;
-	Dwarf_Op *expr;
-	size_t len;
+	Dwarf_Off off = 0, next;
+	size_t hsize;
 
-	for (int i = 0; i < n; i++) {
-		if (dwarf_tag(&scopes[i]) != DW_TAG_subprogram)
-			continue;
-		if (!dwarf_attr(&scopes[i], DW_AT_frame_base, &attr) ||
-		    dwarf_getlocation_addr(&attr, pc, &expr, &len, 1) != 1 || len != 1)
-			return false;
-		if (expr[0].atom == DW_OP_call_frame_cfa)
-			return cfa_at(f, bin, pc, reg, off);
-		*reg = breg_of(&expr[0]);
-		*off = (int64_t)(expr[0].atom == DW_OP_bregx ? expr[0].number2 : expr[0].number);
-		return *reg != NULL;
+	if (dwarf_addrdie(dw, pc, cu))
+		return true;
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		if (dwarf_offdie(dw, off + hsize, cu) && dwarf_haspc(cu, pc) == 1)
+			return true;
+		off = next;
 	}
 	return false;
 }
 
+struct code_at {
+	Dwarf_Addr pc;
+	Dwarf_Die die;
+	bool found;
+};
+
+static int code_at_cb(Dwarf_Die *die, void *arg)
+{
+	struct code_at *c = arg;
+
+	if (dwarf_haspc(die, c->pc) != 1)
+		return DWARF_CB_OK;
+	c->die = *die;
+	c->found = true;
+	return DWARF_CB_ABORT;
+}
+
+/*
+ * The out-of-line function whose code holds @pc: among the scopes, or,
+ * for inlined code (whose scopes end in its abstract definition's), the
+ * unit's function that covers @pc
+ */
+static bool function_of(Dwarf_Die *cu, Dwarf_Die *scopes, int n, uint64_t pc, Dwarf_Die *out)
+{
+	struct code_at c = { .pc = pc };
+
+	for (int i = 0; i < n; i++)
+		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram && dwarf_haspc(&scopes[i], pc) == 1) {
+			*out = scopes[i];
+			return true;
+		}
+	dwarf_getfuncs(cu, code_at_cb, &c, 0);
+	*out = c.die;
+	return c.found;
+}
+
+/* the frame base (DW_AT_frame_base) of the function running at @pc */
+static bool frame_base(struct dw_file *f, struct elf_file *bin, Dwarf_Die *cu,
+		       Dwarf_Die *scopes, int n, uint64_t pc, const char **reg, int64_t *off)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Op *expr;
+	Dwarf_Die fn;
+	size_t len;
+
+	if (!function_of(cu, scopes, n, pc, &fn) || !dwarf_attr(&fn, DW_AT_frame_base, &attr) ||
+	    dwarf_getlocation_addr(&attr, pc, &expr, &len, 1) != 1 || len != 1)
+		return false;
+	if (expr[0].atom == DW_OP_call_frame_cfa)
+		return cfa_at(f, bin, pc, reg, off);
+	/* a register's value (clang: %bp at -O0, %sp optimized) */
+	*off = 0;
+	*reg = reg_of(&expr[0]);
+	return *reg || (*reg = breg_of(&expr[0], off));
+}
+
 /* what a location expression at @pc says */
-static void place_of(struct dw_file *f, struct elf_file *bin, Dwarf_Die *scopes, int n,
-		     uint64_t pc, const Dwarf_Op *expr, size_t len, struct dw_place *p)
+static void place_of(struct dw_file *f, struct elf_file *bin, Dwarf_Die *cu, Dwarf_Die *scopes,
+		     int n, uint64_t pc, Dwarf_Attribute *attr, const Dwarf_Op *expr, size_t len,
+		     struct dw_place *p)
 {
 	const Dwarf_Op *op = &expr[0];
+	uint64_t vaddr;
+	int64_t base;
 
 	p->kind = DW_PLACE_NONE;
 	p->why = "the compiler computes it there instead of keeping it";
 	if (len != 1)
 		return;
-	if (op->atom >= DW_OP_reg0 && op->atom <= DW_OP_reg31) {
-		p->reg = reg_name(op->atom - DW_OP_reg0);
-		p->kind = p->reg ? DW_PLACE_REG : DW_PLACE_NONE;
-	} else if (op->atom == DW_OP_regx) {
-		p->reg = reg_name((unsigned)op->number);
-		p->kind = p->reg ? DW_PLACE_REG : DW_PLACE_NONE;
-	} else if ((p->reg = breg_of(op))) {
-		p->offset = (int64_t)(op->atom == DW_OP_bregx ? op->number2 : op->number);
+	if ((p->reg = reg_of(op))) {
+		p->kind = DW_PLACE_REG;
+	} else if ((p->reg = breg_of(op, &p->offset))) {
 		p->kind = DW_PLACE_MEM;
 	} else if (op->atom == DW_OP_fbreg) {
-		int64_t base;
-
-		if (frame_base(f, bin, scopes, n, pc, &p->reg, &base)) {
+		if (frame_base(f, bin, cu, scopes, n, pc, &p->reg, &base)) {
 			p->offset = base + (int64_t)op->number;
 			p->kind = DW_PLACE_MEM;
 		} else {
 			p->why = "it is kept relative to a frame base tap cannot work out there";
 		}
-	} else if (op->atom == DW_OP_addr) {
-		p->offset = (int64_t)op->number;
+	} else if (op_address(attr, op, &vaddr)) {
+		p->offset = (int64_t)vaddr;
 		p->kind = DW_PLACE_ADDR;
+	} else if ((op->atom >= DW_OP_reg0 && op->atom <= DW_OP_breg31) ||
+		   op->atom == DW_OP_regx || op->atom == DW_OP_bregx) {
+		p->why = "it is in (or off) a register tracefs cannot fetch";
 	}
-	if (p->kind == DW_PLACE_NONE && p->reg == NULL && op->atom >= DW_OP_reg0 &&
-	    op->atom <= DW_OP_regx)
-		p->why = "it is in a register tracefs cannot fetch";
 }
 
 /* the variable @name among the children of @scope */
@@ -1222,22 +1288,31 @@ static bool child_named(Dwarf_Die *scope, const char *name, Dwarf_Die *out)
 	return false;
 }
 
+/* the unit of @pc and its scopes, innermost first; the count, or 0 */
+static int scopes_at(struct dw_file *f, uint64_t pc, Dwarf_Die *cu, Dwarf_Die **scopes)
+{
+	int n;
+
+	*scopes = NULL;
+	if (!unit_at(f->dwarf, pc, cu) || (n = dwarf_getscopes(cu, pc, scopes)) <= 0)
+		return 0;
+	return n;
+}
+
 int dw_local_at(struct dw_file *f, struct elf_file *bin, uint64_t pc, const char *name,
 		struct dw_local *out)
 {
-	Dwarf_Die cu, *scopes = NULL, var;
+	Dwarf_Die cu, *scopes, var;
 	Dwarf_Attribute attr;
 	Dwarf_Op *expr;
 	size_t len;
-	int n, i;
+	int n = scopes_at(f, pc, &cu, &scopes), i;
 
 	memset(out, 0, sizeof(*out));
-	if (!dwarf_addrdie(f->dwarf, pc, &cu) || (n = dwarf_getscopes(&cu, pc, &scopes)) <= 0)
-		return -ENOENT;
 	/* the unit's own scope holds globals: @var() reads those */
 	for (i = 0; i < n - 1 && !child_named(&scopes[i], name, &var); i++)
 		;
-	if (i == n - 1) {
+	if (n <= 0 || i == n - 1) {
 		free(scopes);
 		return -ENOENT;
 	}
@@ -1245,10 +1320,8 @@ int dw_local_at(struct dw_file *f, struct elf_file *bin, uint64_t pc, const char
 	out->place.kind = DW_PLACE_NONE;
 	out->place.why = "it is optimized out";
 	if (dwarf_attr(&var, DW_AT_location, &attr)) {
-		int k = dwarf_getlocation_addr(&attr, pc, &expr, &len, 1);
-
-		if (k == 1)
-			place_of(f, bin, scopes, n, pc, expr, len, &out->place);
+		if (dwarf_getlocation_addr(&attr, pc, &expr, &len, 1) == 1)
+			place_of(f, bin, &cu, scopes, n, pc, &attr, expr, len, &out->place);
 		else
 			out->place.why = "it is optimized out there";
 	}
@@ -1259,12 +1332,10 @@ int dw_local_at(struct dw_file *f, struct elf_file *bin, uint64_t pc, const char
 void dw_local_names(struct dw_file *f, uint64_t pc,
 		    void (*cb)(void *arg, const char *name, bool is_param), void *arg)
 {
-	Dwarf_Die cu, *scopes = NULL, d;
+	Dwarf_Die cu, *scopes, d;
 	Dwarf_Attribute attr;
-	int n;
+	int n = scopes_at(f, pc, &cu, &scopes);
 
-	if (!dwarf_addrdie(f->dwarf, pc, &cu) || (n = dwarf_getscopes(&cu, pc, &scopes)) <= 0)
-		return;
 	for (int i = 0; i < n - 1; i++) {
 		if (dwarf_child(&scopes[i], &d))
 			continue;

@@ -14,8 +14,8 @@
  * $$name for the function.
  *
  * process("path").statement("func@file.c:12"): a uprobe where the code of
- * that source line starts (DWARF line table); func may be "*". Globals
- * through @var(); the variables of the line are not read.
+ * that source line starts (DWARF line table); func may be "*". $name is
+ * a variable of the line, where its location list puts it (dwinfo.c).
  */
 #include <errno.h>
 #include <limits.h>
@@ -380,8 +380,12 @@ static int stmt_expand(struct compile *c, struct ast *probe, struct ast *pp,
 		struct elf_func fn = { .name = (char *)(v[i].func ? v[i].func : "*"),
 				       .vaddr = v[i].vaddr };
 
-		if (elf_vaddr_to_offset(base->file->elf, fn.vaddr, &fn.offset))
+		if (elf_vaddr_to_offset(base->file->elf, fn.vaddr, &fn.offset)) {
+			diag_error(c->diag, where->loc,
+				   "line %d has code at 0x%llx, which no segment of '%s' loads", line,
+				   (unsigned long long)fn.vaddr, base->file->path);
 			continue;
+		}
 		err = add_uprobe(c, probe, pp,
 				 &(struct uprobe_data){ .base = *base, .stmt_file = file,
 							.stmt_line = line },
@@ -527,6 +531,10 @@ static int return_value(struct compile *c, const struct uprobe_data *u,
 /* the fetch argument of the memory @extra bytes past @v */
 static const char *mem_at(struct compile *c, const struct uval *v, int64_t extra)
 {
+	/* below the probed address's segment (lld puts .rodata before
+	 * .text), the kernel takes a signed offset */
+	if (v->abs && v->off + extra < 0)
+		return arena_printf(c->arena, "@+-0x%llx", -(unsigned long long)(v->off + extra));
 	if (v->abs)
 		return arena_printf(c->arena, "@+0x%llx", (unsigned long long)(v->off + extra));
 	return arena_printf(c->arena, "%+lld(%s)", (long long)(v->off + extra), v->addr);
@@ -867,15 +875,6 @@ static void var_suggest(struct compile *c, struct dw_file *dw, const struct ctx_
 			  arena_strdup(c->arena, sg.best));
 }
 
-static bool same_path(const char *given, const char *path)
-{
-	char *real = realpath(given, NULL);
-	bool same = real && !strcmp(real, path);
-
-	free(real);
-	return same || !strcmp(given, path);
-}
-
 /* "name@file.c" -> the variable; 1 with the error reported */
 static int var_start(struct compile *c, const struct uprobe_data *u,
 		     const struct ctx_ref *r, struct uval *v)
@@ -889,7 +888,8 @@ static int var_start(struct compile *c, const struct uprobe_data *u,
 
 	if (file)
 		*file++ = '\0';
-	if (args->next && !same_path(args->next->str, path)) {
+	if (args->next && !((other = uprobe_resolve_path(c, args->next->str)) &&
+			    !strcmp(other, path))) {
 		diag_error(c->diag, args->next->loc,
 			   "@var() reads the probed file's variables ('%s'), not those of '%s'",
 			   path, args->next->str);

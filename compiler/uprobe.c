@@ -34,7 +34,7 @@
 /* --- which binary -------------------------------------------------------- */
 
 /* a bare name is looked up in $PATH, as a shell would */
-static char *resolve_path(struct compile *c, const char *arg)
+char *uprobe_resolve_path(struct compile *c, const char *arg)
 {
 	char buf[PATH_MAX], *path, *save = NULL, *dirs;
 
@@ -404,7 +404,7 @@ static char *binary_of(struct compile *c, struct ast *pp, long *pid)
 	}
 	if (!path_ok(c, comp->a, comp->a->str))
 		return NULL;
-	path = resolve_path(c, comp->a->str);
+	path = uprobe_resolve_path(c, comp->a->str);
 	if (!path) {
 		diag_error(c->diag, comp->a->loc, "cannot find '%s': %s",
 			   comp->a->str, strerror(errno));

@@ -33,6 +33,9 @@ struct uprobe_base {
  * process with -x PID) and opens the binary. Problems are reported: returns
  * 0 with @b filled, 1 when an error was reported, or -ENOMEM.
  */
+/* The absolute path a process() argument names: a bare name is looked up
+ * in $PATH, as a shell would. NULL (errno set) when there is none. */
+char *uprobe_resolve_path(struct compile *c, const char *arg);
 int uprobe_resolve(struct compile *c, struct ast *pp, struct uprobe_base *b);
 
 /* The DWARF of @f (looked for once), or NULL; a note in the plan says

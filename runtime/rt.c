@@ -734,18 +734,30 @@ static void report_error(struct rt *rt)
 		rt->error_stop = true;
 }
 
-uint64_t rt_timer_period(uint64_t period_ns, uint64_t spread_ns, uint64_t *rng)
+/* xorshift64: cheap, and no one's security rests on it */
+static uint64_t xorshift(uint64_t *state)
 {
-	uint64_t x = *rng, offset;
+	uint64_t x = *state ? *state : rt_now_ns() | 1;
 
-	if (!spread_ns)
-		return period_ns;
-	/* xorshift64: cheap, and no one's security rests on it */
 	x ^= x << 13;
 	x ^= x >> 7;
 	x ^= x << 17;
-	*rng = x;
-	offset = x % (2 * spread_ns + 1);
+	*state = x;
+	return x;
+}
+
+uint64_t rt_random(struct rt *rt)
+{
+	return xorshift(&rt->timer_rng);
+}
+
+uint64_t rt_timer_period(uint64_t period_ns, uint64_t spread_ns, uint64_t *rng)
+{
+	uint64_t offset;
+
+	if (!spread_ns)
+		return period_ns;
+	offset = xorshift(rng) % (2 * spread_ns + 1);
 	if (offset >= spread_ns)
 		return period_ns + (offset - spread_ns);
 	return period_ns > spread_ns - offset ? period_ns - (spread_ns - offset) : 1;

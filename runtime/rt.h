@@ -173,6 +173,8 @@ int64_t rt_wall_ns(struct exec *x);
  * (not 0).
  */
 uint64_t rt_timer_period(uint64_t period_ns, uint64_t spread_ns, uint64_t *rng);
+/* a pseudo-random number (randint()); not for anything secret */
+uint64_t rt_random(struct rt *rt);
 
 /* the statistics of an array element, or NULL when it has none */
 struct stats *rt_stats_lookup(struct exec *x, struct ast *e);

@@ -315,7 +315,8 @@ static struct sv text_str_within(struct exec *x, struct sv s, bool quoted, size_
 	size_t used = 0, i = 0;
 	char *out, piece[12];
 
-	out = scratch_alloc(&x->rt->scratch, room + 1);
+	/* quoted: room for at least the quotes around "..." */
+	out = scratch_alloc(&x->rt->scratch, (room > 5 ? room : 5) + 1);
 	if (!out)
 		return SV_EMPTY;
 	if (quoted) {
@@ -453,11 +454,11 @@ static struct sv cmdline_str(struct exec *x)
 /* pid2execname(pid): "" for a process tap does not know */
 static struct sv pid2execname(struct exec *x, struct ast *e)
 {
-	const struct task_info *t = task_lookup(x->rt->tasks, (int)eval_num(x, e->a));
+	struct task_info t;
 
-	if (!strcmp(t->comm, "<...>"))
+	if (!task_peek(x->rt->tasks, (int)eval_num(x, e->a), &t))
 		return SV_EMPTY;
-	return scratch_copy(&x->rt->scratch, sv_from(t->comm, strlen(t->comm)));
+	return scratch_copy(&x->rt->scratch, sv_from(t.comm, strlen(t.comm)));
 }
 
 /* probemod(): "kernel", or the module of a module("m") probe */
@@ -474,10 +475,15 @@ static struct sv probemod(struct exec *x)
 
 static bool is_return(struct exec *x)
 {
-	const char *pp = x->probe ? x->probe->dp->pp : "";
-	size_t n = strlen(pp);
+	return x->probe && pp_names_return(x->probe->dp->pp);
+}
 
-	return n > 7 && !strcmp(pp + n - 7, ".return");
+/* user_mode(): a uprobe's handler, or a sample that hit user space */
+static bool user_mode(struct exec *x)
+{
+	if (x->ev && x->ev->ip_user)
+		return true;
+	return x->probe && !strncmp(x->probe->dp->pp, "process", 7);
 }
 
 /* isdigit(s): whether s starts with a decimal digit */
@@ -498,7 +504,7 @@ static int64_t randint(struct exec *x, struct ast *e)
 			rt_fail(x, e, "randint(%" PRId64 "): the range must be from 1 to 4294967295", n);
 		return 0;
 	}
-	return arc4random_uniform((uint32_t)n);
+	return (int64_t)(rt_random(x->rt) % (uint64_t)n);
 }
 
 /* symname(addr) and usymname(uaddr), for perf samples */
@@ -639,7 +645,7 @@ int64_t builtin_num(struct exec *x, struct ast *e)
 	case BI_RANDINT: return randint(x, e);
 	case BI_NUM_ONLINE_CPUS: return sysconf(_SC_NPROCESSORS_ONLN);
 	case BI_MEM_PAGE_SIZE: return sysconf(_SC_PAGESIZE);
-	case BI_USER_MODE: return x->ev && x->ev->ip_user;
+	case BI_USER_MODE: return user_mode(x);
 	case BI_CPU: return x->ev ? x->ev->cpu : sched_getcpu();
 	case BI_GETTIMEOFDAY_S: return time_in(x, 1000000000);
 	case BI_GETTIMEOFDAY_MS: return time_in(x, 1000000);

@@ -274,6 +274,19 @@ const struct task_info *task_lookup(struct task_cache *tc, int tid)
 	return &n->info;
 }
 
+bool task_peek(struct task_cache *tc, int tid, struct task_info *out)
+{
+	struct task_node *n = find(tc, tid);
+
+	if (n) {
+		*out = n->info;
+		return true;
+	}
+	memset(out, 0, sizeof(*out));
+	out->tid = out->tgid = tid;
+	return read_proc(tid, out);
+}
+
 void task_on_fork(struct task_cache *tc, int parent, const char *parent_comm,
 		  int child, const char *child_comm)
 {
@@ -304,11 +317,12 @@ void task_on_fork(struct task_cache *tc, int parent, const char *parent_comm,
 }
 
 /* the node of @tid; a task not seen before is learned as task_lookup()
- * learns it, not left with unknown ids */
-static struct task_node *learn(struct task_cache *tc, int tid)
+ * learns it (from /proc), not left with unknown ids; @fresh says so */
+static struct task_node *learn(struct task_cache *tc, int tid, bool *fresh)
 {
 	struct task_node *n = find(tc, tid);
 
+	*fresh = !n;
 	if (n)
 		return n;
 	task_lookup(tc, tid);
@@ -317,14 +331,16 @@ static struct task_node *learn(struct task_cache *tc, int tid)
 
 void task_on_exec(struct task_cache *tc, int tid, const char *filename)
 {
-	struct task_node *n = learn(tc, tid);
+	bool fresh;
+	struct task_node *n = learn(tc, tid, &fresh);
 	const char *base = filename ? strrchr(filename, '/') : NULL;
 	struct task_info now = { .uid = -1, .euid = -1, .gid = -1, .egid = -1 };
 
 	if (!n || !filename)
 		return;
-	/* a set-user-ID file changes the effective ids: /proc has them */
-	if (read_proc(tid, &now) && now.uid >= 0) {
+	/* a set-user-ID file changes the effective ids: /proc has them (a
+	 * task just learned was read from there already) */
+	if (!fresh && read_proc(tid, &now) && now.uid >= 0) {
 		n->info.uid = now.uid;
 		n->info.euid = now.euid;
 		n->info.gid = now.gid;
@@ -336,7 +352,8 @@ void task_on_exec(struct task_cache *tc, int tid, const char *filename)
 
 void task_on_rename(struct task_cache *tc, int tid, const char *comm)
 {
-	struct task_node *n = learn(tc, tid);
+	bool fresh;
+	struct task_node *n = learn(tc, tid, &fresh);
 
 	if (n && comm)
 		snprintf(n->info.comm, sizeof(n->info.comm), "%s", comm);

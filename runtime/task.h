@@ -7,6 +7,7 @@
  * real and effective uid and gid. Tracepoint records carry only the thread id, so the table learns
  * from /proc on first sight and follows fork, exec and rename events.
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 struct task_cache;
@@ -25,6 +26,9 @@ void task_cache_set_tep(struct task_cache *tc, struct tep_handle *tep);
 
 /* Never NULL: unknown tasks get "<...>" and tgid = tid. */
 const struct task_info *task_lookup(struct task_cache *tc, int tid);
+/* What is known of @tid, from the table or /proc, without adding it to
+ * the table (a pid asked about is not a task seen). false: nothing. */
+bool task_peek(struct task_cache *tc, int tid, struct task_info *out);
 
 /* what a perf sample says: @tid belongs to process @tgid */
 void task_note_tgid(struct task_cache *tc, int tid, int tgid);

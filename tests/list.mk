@@ -75,6 +75,7 @@ golden_tests = \
 	tests/compile/uprobe-statement-vars.tap \
 	tests/compile/uprobe-statement.tap \
 	tests/compile/uprobe-strings.tap \
+	tests/compile/uprobe-var-clang.tap \
 	tests/compile/uprobe-var.tap \
 	tests/compile/uprobe-wildcard.tap \
 	tests/compile/uprobe-x-pid.tap \
@@ -287,6 +288,7 @@ golden_expected = \
 	tests/compile/uprobe-statement-vars.expect \
 	tests/compile/uprobe-statement.expect \
 	tests/compile/uprobe-strings.expect \
+	tests/compile/uprobe-var-clang.expect \
 	tests/compile/uprobe-var.expect \
 	tests/compile/uprobe-wildcard.expect \
 	tests/compile/uprobe-x-pid.expect \

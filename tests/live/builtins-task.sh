@@ -1,19 +1,21 @@
 #!/bin/sh
 # Tapset functions about the event's task and probe: uid(), euid(), gid(),
-# egid() of a program run as nobody (setpriv), cmdline_str(),
-# pid2execname(), ppfunc(), is_return() at entry and at return, and
+# egid() of a program run with real ids nobody and effective ids daemon
+# (setpriv: each field is told apart), cmdline_str(), pid2execname(),
+# ppfunc(), is_return() at entry and at return, num_online_cpus(), and
 # user_string_n() cutting a fetched path.
 . "$(dirname "$0")/lib.sh"
 build closer
 command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
 nobody=$(id -u nobody) && group=$(id -g nobody) || skip "no user nobody"
+daemon=$(id -u daemon) && dgroup=$(id -g daemon) || skip "no user daemon"
 chmod 755 "$WORK" "$WORK/closer"
 
 cat >"$WORK/t.tap" <<'TAP'
 probe syscall.fsync if ($fd >= 48200000 && $fd < 48200100) {
 	printf("ids %d %d %d %d\n", uid(), euid(), gid(), egid())
-	printf("cmd %s|%s|%d|%d\n", cmdline_str(), pid2execname(pid()), ppfunc() == probefunc(),
-	       is_return())
+	printf("cmd %s|%s|%d|%d|%d\n", cmdline_str(), pid2execname(pid()),
+	       isinstr(ppfunc(), "fsync"), is_return(), num_online_cpus())
 }
 probe syscall.fsync.return if (pid() == target()) {
 	printf("return %d\n", is_return())
@@ -21,11 +23,11 @@ probe syscall.fsync.return if (pid() == target()) {
 TAP
 # the ids come from /proc when the event is handled: closer lives on a
 # while after its call (a SIGUSR2 to tapc, which ignores it without -o)
-"$TAPC" -m "$PREFIX" -c "setpriv --reuid=$nobody --regid=$group --clear-groups $WORK/closer 48200000 1 1 1000 fsync" \
+"$TAPC" -m "$PREFIX" -c "setpriv --ruid=$nobody --euid=$daemon --rgid=$group --egid=$dgroup --clear-groups $WORK/closer 48200000 1 1 1000 fsync" \
 	"$WORK/t.tap" >"$WORK/out" 2>"$WORK/err" || fail "tapc failed: $(cat "$WORK/err")"
-expect_eq "ids" "$(grep '^ids ' "$WORK/out")" "ids $nobody $nobody $group $group"
+expect_eq "ids" "$(grep '^ids ' "$WORK/out")" "ids $nobody $daemon $group $dgroup"
 expect_eq "cmdline" "$(grep '^cmd ' "$WORK/out")" \
-	"cmd $WORK/closer 48200000 1 1 1000 fsync|closer|1|0"
+	"cmd $WORK/closer 48200000 1 1 1000 fsync|closer|1|0|$(getconf _NPROCESSORS_ONLN)"
 expect_eq "return" "$(grep '^return ' "$WORK/out" | sort -u)" "return 1"
 
 # user_string_n(): the first 9 bytes of the path the probe fetched

@@ -21,6 +21,7 @@ gcc -O1 -g -o dwarf dwarf.c
 
 # vars: variables at file scope for @var(), a static named alike in two files
 gcc -O1 -g -o vars vars.c vars2.c
+clang -O0 -g -fuse-ld=lld -o vars-clang vars.c vars2.c
 
 # dwarf-stripped: no symbols at all; DWARF and .symtab are found by build id
 # in ../debug/.build-id/ (the saved target's debug root)
