@@ -3,7 +3,7 @@
 # egid() of a program run with real ids nobody and effective ids daemon
 # (setpriv: each field is told apart), cmdline_str(), pid2execname(),
 # ppfunc(), is_return() at entry and at return, num_online_cpus(), and
-# user_string_n() cutting a fetched path.
+# user_string_n() cutting a string the uprobe fetched.
 . "$(dirname "$0")/lib.sh"
 build closer
 command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
@@ -30,15 +30,18 @@ expect_eq "cmdline" "$(grep '^cmd ' "$WORK/out")" \
 	"cmd $WORK/closer 48200000 1 1 1000 fsync|closer|1|0|$(getconf _NPROCESSORS_ONLN)"
 expect_eq "return" "$(grep '^return ' "$WORK/out" | sort -u)" "return 1"
 
-# user_string_n(): the first 9 bytes of the path the probe fetched
-mkdir -p "$WORK/abcdefghijklm"
+# user_string_n(): the first bytes of a string the uprobe fetched (a
+# syscall's path would be read when handled, after a short-lived process
+# may have gone): dw_connect(&c, "localhost", ...)
+src=$TAP_SRCDIR/tests/target/bin
+cc -O1 -g -I"$src" -o "$WORK/dwarf" "$src/dwarf.c" || fail "cannot build dwarf"
 cat >"$WORK/u.tap" <<TAP
-probe syscall.openat if (pid() == target()) {
-	if (user_string(\$filename) == "$WORK/abcdefghijklm")
-		printf("cut %s|%s\n", user_string_n(\$filename, ${#WORK} + 9), user_string_n(\$filename, 0))
+probe process("$WORK/dwarf").function("dw_connect") {
+	printf("cut %s|%s|%s\n", user_string_n(\$host, 5), user_string_n(\$host, 0),
+	       user_string_n(\$host, 99))
 }
 TAP
-"$TAPC" -m "$PREFIX" -c "ls $WORK/abcdefghijklm" "$WORK/u.tap" >"$WORK/out" 2>"$WORK/err" ||
+"$TAPC" -m "$PREFIX" -c "$WORK/dwarf" "$WORK/u.tap" >"$WORK/out" 2>"$WORK/err" ||
 	fail "tapc failed: $(cat "$WORK/err")"
-expect_eq "user_string_n" "$(grep '^cut ' "$WORK/out" | head -n 1)" "cut $WORK/abcdefgh|"
+expect_eq "user_string_n" "$(grep '^cut ' "$WORK/out")" "cut local||localhost"
 exit 0
