@@ -28,6 +28,24 @@ struct dw_file {
 	char *path;
 };
 
+/*
+ * Calls @fn with each compilation unit of @dw until it returns true;
+ * true then
+ */
+static bool each_unit(Dwarf *dw, bool (*fn)(Dwarf_Die *cu, void *arg), void *arg)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	Dwarf_Die cu;
+
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		if (dwarf_offdie(dw, off + hsize, &cu) && fn(&cu, arg))
+			return true;
+		off = next;
+	}
+	return false;
+}
+
 /* --- finding the debug information --------------------------------------- */
 
 static bool regular_file(const char *path)
@@ -585,8 +603,10 @@ static int func_cb(Dwarf_Die *die, void *arg)
 	return s->named ? DWARF_CB_ABORT : DWARF_CB_OK;
 }
 
-static bool search_cu(Dwarf_Die *cu, struct func_search *s)
+static bool search_cu(Dwarf_Die *cu, void *arg)
 {
+	struct func_search *s = arg;
+
 	dwarf_getfuncs(cu, func_cb, s, 0);
 	return s->named;
 }
@@ -595,17 +615,10 @@ static bool search_cu(Dwarf_Die *cu, struct func_search *s)
 static bool find_subprogram(Dwarf *dw, struct func_search *s)
 {
 	Dwarf_Die cu;
-	Dwarf_Off off = 0, next;
-	size_t hsize;
 
 	if (dwarf_addrdie(dw, s->vaddr, &cu) && (search_cu(&cu, s) || s->ok))
 		return true;
-	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		if (dwarf_offdie(dw, off + hsize, &cu) && search_cu(&cu, s))
-			return true;
-		off = next;
-	}
-	return s->ok;
+	return each_unit(dw, search_cu, s) || s->ok;
 }
 
 static int add_param(struct dw_func *fn, Dwarf_Die *p)
@@ -889,14 +902,15 @@ static bool fixed_address(Dwarf_Die *var, uint64_t *vaddr)
 }
 
 /* one unit's file-scope definitions: a variable with a location */
-static void search_unit(Dwarf_Die *cu, struct var_search *s)
+static bool search_unit(Dwarf_Die *cu, void *arg)
 {
+	struct var_search *s = arg;
 	const char *file = dwarf_diename(cu);
 	Dwarf_Attribute attr;
 	Dwarf_Die d;
 
 	if ((!s->cb && !file_matches(file, s->file)) || dwarf_child(cu, &d))
-		return;
+		return false;
 	do {
 		const char *n;
 		uint64_t vaddr;
@@ -924,19 +938,12 @@ static void search_unit(Dwarf_Die *cu, struct var_search *s)
 		s->out->vaddr = vaddr;
 		s->out->file = file;
 	} while (dwarf_siblingof(&d, &d) == 0);
+	return false;
 }
 
 static void search_units(Dwarf *dw, struct var_search *s)
 {
-	Dwarf_Off off = 0, next;
-	size_t hsize;
-	Dwarf_Die cu;
-
-	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		if (dwarf_offdie(dw, off + hsize, &cu))
-			search_unit(&cu, s);
-		off = next;
-	}
+	each_unit(dw, search_unit, s);
 }
 
 int dw_var_find(struct dw_file *f, const char *name, const char *file,
@@ -1044,8 +1051,9 @@ static int func_named_cb(Dwarf_Die *die, void *arg)
 	return DWARF_CB_ABORT;
 }
 
-static void search_lines(Dwarf_Die *cu, struct line_search *s)
+static bool search_lines(Dwarf_Die *cu, void *arg)
 {
+	struct line_search *s = arg;
 	struct func_named fn = { .name = s->func };
 	bool one_func = s->func && strcmp(s->func, "*");
 	Dwarf_Lines *lines;
@@ -1057,7 +1065,7 @@ static void search_lines(Dwarf_Die *cu, struct line_search *s)
 	if (one_func)
 		dwarf_getfuncs(cu, func_named_cb, &fn, 0);
 	if ((one_func && !fn.found) || dwarf_getsrclines(cu, &lines, &n))
-		return;
+		return false;
 	for (size_t i = 0; i < n; i++) {
 		Dwarf_Line *l = dwarf_onesrcline(lines, i);
 		const char *src = l ? dwarf_linesrc(l, NULL, NULL) : NULL;
@@ -1078,6 +1086,7 @@ static void search_lines(Dwarf_Die *cu, struct line_search *s)
 		prev_line = end ? 0 : lineno;
 		prev_src = end ? NULL : src;
 	}
+	return false;
 }
 
 static int by_vaddr(const void *a, const void *b)
@@ -1091,15 +1100,8 @@ int dw_line_stmts(struct dw_file *f, const char *file, int line, const char *fun
 		  struct dw_stmt **out, int *nearest)
 {
 	struct line_search s = { .file = file, .func = func, .line = line };
-	Dwarf_Off off = 0, next;
-	size_t hsize;
-	Dwarf_Die cu;
 
-	while (dwarf_nextcu(f->dwarf, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		if (dwarf_offdie(f->dwarf, off + hsize, &cu))
-			search_lines(&cu, &s);
-		off = next;
-	}
+	each_unit(f->dwarf, search_lines, &s);
 	if (s.err) {
 		free(s.v);
 		return -ENOMEM;
@@ -1162,21 +1164,33 @@ static bool cfa_at(struct dw_file *f, struct elf_file *bin, uint64_t pc, const c
 	return ok;
 }
 
+struct unit_search {
+	uint64_t pc;
+	Dwarf_Die cu;
+};
+
+static bool unit_has_pc(Dwarf_Die *cu, void *arg)
+{
+	struct unit_search *u = arg;
+
+	if (dwarf_haspc(cu, u->pc) != 1)
+		return false;
+	u->cu = *cu;
+	return true;
+}
+
 /* the unit whose code holds @pc: by .debug_aranges, else by each unit's
  * ranges (clang emits no aranges) */
 static bool unit_at(Dwarf *dw, uint64_t pc, Dwarf_Die *cu)
 {
-	Dwarf_Off off = 0, next;
-	size_t hsize;
+	struct unit_search u = { .pc = pc };
 
 	if (dwarf_addrdie(dw, pc, cu))
 		return true;
-	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		if (dwarf_offdie(dw, off + hsize, cu) && dwarf_haspc(cu, pc) == 1)
-			return true;
-		off = next;
-	}
-	return false;
+	if (!each_unit(dw, unit_has_pc, &u))
+		return false;
+	*cu = u.cu;
+	return true;
 }
 
 struct code_at {
