@@ -26,6 +26,8 @@ struct dw_file {
 	bool separate;
 	Dwarf *dwarf;
 	char *path;
+	Dwarf_CFI *eh_cfi;	/* the binary's .eh_frame, read at the first need */
+	bool eh_tried;
 };
 
 /*
@@ -161,6 +163,8 @@ void dw_file_free(struct dw_file *f)
 {
 	if (!f)
 		return;
+	if (f->eh_cfi)
+		dwarf_cfi_end(f->eh_cfi);
 	if (f->dwarf)
 		dwarf_end(f->dwarf);
 	elf_file_free(f->elf);
@@ -979,34 +983,43 @@ struct line_search {
 	bool err;
 };
 
-struct func_at {
+struct code_at {
 	Dwarf_Addr pc;
-	const char *name;
+	Dwarf_Die die;
+	bool found;
 };
 
-static int func_at_cb(Dwarf_Die *die, void *arg)
+static int code_at_cb(Dwarf_Die *die, void *arg)
 {
-	struct func_at *f = arg;
+	struct code_at *c = arg;
 
-	if (dwarf_haspc(die, f->pc) != 1)
+	if (dwarf_haspc(die, c->pc) != 1)
 		return DWARF_CB_OK;
-	f->name = dwarf_diename(die);
+	c->die = *die;
+	c->found = true;
 	return DWARF_CB_ABORT;
+}
+
+/* the function of @cu whose code holds @pc */
+static bool function_covering(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die *out)
+{
+	struct code_at c = { .pc = pc };
+
+	dwarf_getfuncs(cu, code_at_cb, &c, 0);
+	*out = c.die;
+	return c.found;
 }
 
 /* the name of the function of @cu that holds @pc, or NULL */
 static const char *function_at(Dwarf_Die *cu, Dwarf_Addr pc)
 {
-	struct func_at f = { .pc = pc };
+	Dwarf_Die fn;
 
-	dwarf_getfuncs(cu, func_at_cb, &f, 0);
-	return f.name;
+	return function_covering(cu, pc, &fn) ? dwarf_diename(&fn) : NULL;
 }
 
 static void stmt_add(struct line_search *s, Dwarf_Die *cu, Dwarf_Addr pc)
 {
-	const char *fn = function_at(cu, pc);
-
 	for (int i = 0; i < s->n; i++)
 		if (s->v[i].vaddr == pc)
 			return;
@@ -1021,7 +1034,7 @@ static void stmt_add(struct line_search *s, Dwarf_Die *cu, Dwarf_Addr pc)
 		s->v = v;
 		s->cap = cap;
 	}
-	s->v[s->n++] = (struct dw_stmt){ pc, fn };
+	s->v[s->n++] = (struct dw_stmt){ pc, function_at(cu, pc) };
 }
 
 static void closer_line(struct line_search *s, int lineno)
@@ -1150,64 +1163,41 @@ static const char *breg_of(const Dwarf_Op *op, int64_t *off)
 static bool cfa_at(struct dw_file *f, struct elf_file *bin, uint64_t pc, const char **reg,
 		   int64_t *off)
 {
-	Dwarf_CFI *own = dwarf_getcfi_elf(elf_file_elf(bin));
-	Dwarf_CFI *cfi = own ? own : dwarf_getcfi(f->dwarf);
+	Dwarf_CFI *cfi;
 	Dwarf_Frame *frame = NULL;
 	Dwarf_Op *ops;
 	size_t n;
-	bool ok = cfi && !dwarf_cfi_addrframe(cfi, pc, &frame) &&
-		  !dwarf_frame_cfa(frame, &ops, &n) && n == 1 && (*reg = breg_of(&ops[0], off));
+	bool ok;
 
+	/* once per file: every frame-base variable of a script asks */
+	if (!f->eh_tried) {
+		f->eh_cfi = dwarf_getcfi_elf(elf_file_elf(bin));
+		f->eh_tried = true;
+	}
+	cfi = f->eh_cfi ? f->eh_cfi : dwarf_getcfi(f->dwarf);
+	ok = cfi && !dwarf_cfi_addrframe(cfi, pc, &frame) && !dwarf_frame_cfa(frame, &ops, &n) &&
+	     n == 1 && (*reg = breg_of(&ops[0], off));
 	free(frame);
-	if (own)
-		dwarf_cfi_end(own);
 	return ok;
 }
 
-struct unit_search {
-	uint64_t pc;
-	Dwarf_Die cu;
-};
-
 static bool unit_has_pc(Dwarf_Die *cu, void *arg)
 {
-	struct unit_search *u = arg;
-
-	if (dwarf_haspc(cu, u->pc) != 1)
-		return false;
-	u->cu = *cu;
-	return true;
+	return code_at_cb(cu, arg) == DWARF_CB_ABORT;
 }
 
 /* the unit whose code holds @pc: by .debug_aranges, else by each unit's
  * ranges (clang emits no aranges) */
 static bool unit_at(Dwarf *dw, uint64_t pc, Dwarf_Die *cu)
 {
-	struct unit_search u = { .pc = pc };
+	struct code_at u = { .pc = pc };
 
 	if (dwarf_addrdie(dw, pc, cu))
 		return true;
 	if (!each_unit(dw, unit_has_pc, &u))
 		return false;
-	*cu = u.cu;
+	*cu = u.die;
 	return true;
-}
-
-struct code_at {
-	Dwarf_Addr pc;
-	Dwarf_Die die;
-	bool found;
-};
-
-static int code_at_cb(Dwarf_Die *die, void *arg)
-{
-	struct code_at *c = arg;
-
-	if (dwarf_haspc(die, c->pc) != 1)
-		return DWARF_CB_OK;
-	c->die = *die;
-	c->found = true;
-	return DWARF_CB_ABORT;
 }
 
 /*
@@ -1217,16 +1207,12 @@ static int code_at_cb(Dwarf_Die *die, void *arg)
  */
 static bool function_of(Dwarf_Die *cu, Dwarf_Die *scopes, int n, uint64_t pc, Dwarf_Die *out)
 {
-	struct code_at c = { .pc = pc };
-
 	for (int i = 0; i < n; i++)
 		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram && dwarf_haspc(&scopes[i], pc) == 1) {
 			*out = scopes[i];
 			return true;
 		}
-	dwarf_getfuncs(cu, code_at_cb, &c, 0);
-	*out = c.die;
-	return c.found;
+	return function_covering(cu, pc, out);
 }
 
 /* the frame base (DW_AT_frame_base) of the function running at @pc */
