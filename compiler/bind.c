@@ -34,8 +34,7 @@ static void report_unknown(struct compile *c, struct dprobe *dp,
 		return;
 	suggest_init(&sg, r->var);
 	dp->prov->candidates(c, dp, suggest_add, &sg);
-	if (sg.best)
-		diag_note(c->diag, r->node->loc, "did you mean '%s'?", sg.best);
+	suggest_note(c, r->node->loc, &sg);
 }
 
 static bool slot_guarded(struct handler *h, int slot)

@@ -293,8 +293,7 @@ static void unknown_point(struct compile *c, struct ast *point)
 	suggest_init(&sg, point->a->name);
 	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
 		suggest_add(&sg, families[i]);
-	if (sg.best)
-		diag_note(c->diag, point->loc, "did you mean '%s'?", sg.best);
+	suggest_note(c, point->loc, &sg);
 }
 
 static int expand_probe(struct compile *c, struct ast *probe)

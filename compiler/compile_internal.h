@@ -124,6 +124,8 @@ struct suggest {
 };
 void suggest_init(struct suggest *s, const char *name);
 void suggest_add(void *s, const char *candidate);
+/* "did you mean 'x'?" at @where, when a candidate came close enough */
+void suggest_note(struct compile *c, struct src_range where, const struct suggest *s);
 
 struct fmt;
 void compile_track_fmt(struct compile *c, struct fmt *f);

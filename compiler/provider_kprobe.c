@@ -207,8 +207,7 @@ static void suggest_module(struct compile *c, const struct kfuncs *kf,
 
 	suggest_init(&sg, module);
 	kfuncs_modules(kf, suggest_add, &sg);
-	if (sg.best)
-		diag_note(c->diag, where->loc, "did you mean '%s'?", sg.best);
+	suggest_note(c, where->loc, &sg);
 }
 
 static int suggest_one(const struct kfunc *f, void *arg)
@@ -230,8 +229,7 @@ static void unknown_function(struct compile *c, const struct kfuncs *kf,
 			   k->pattern);
 	suggest_init(&sg, k->pattern);
 	kfuncs_walk(kf, k->module, "*", suggest_one, &sg);
-	if (sg.best)
-		diag_note(c->diag, k->func_arg->loc, "did you mean '%s'?", sg.best);
+	suggest_note(c, k->func_arg->loc, &sg);
 }
 
 static int add_kprobe(struct compile *c, struct ast *probe, struct ast *pp,
@@ -567,8 +565,7 @@ static void report_walk(struct compile *c, const struct btf *btf, const char *va
 		diag_error(c->diag, at->loc, "'%s' has no member '%s'", ty, at->name);
 		suggest_init(&sg, at->name);
 		kbtf_member_names(btf, e->type, suggest_add, &sg);
-		if (sg.best)
-			diag_note(c->diag, at->loc, "did you mean '%s'?", sg.best);
+		suggest_note(c, at->loc, &sg);
 		break;
 	case KBTF_NOT_COMPOSITE:
 		diag_error(c->diag, at->loc,
@@ -659,8 +656,7 @@ static void unknown_param(struct compile *c, struct dprobe *dp,
 		   kdata(dp)->func, r->var + 1);
 	suggest_init(&sg, r->var);
 	kprobe_candidates(c, dp, suggest_add, &sg);
-	if (sg.best)
-		diag_note(c->diag, r->node->loc, "did you mean '%s'?", sg.best);
+	suggest_note(c, r->node->loc, &sg);
 }
 
 /* where a variable's value is when the probe fires */
@@ -793,8 +789,7 @@ static const char *cast_target(struct compile *c, const struct btf *btf,
 	diag_error(c->diag, type->loc, "no type '%s' in the kernel's BTF", type->str);
 	suggest_init(&sg, type->str);
 	suggest_type(&sg, btf);
-	if (sg.best)
-		diag_note(c->diag, type->loc, "did you mean '%s'?", sg.best);
+	suggest_note(c, type->loc, &sg);
 	return NULL;
 }
 

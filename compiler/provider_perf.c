@@ -70,8 +70,7 @@ static void suggest_perf(struct compile *c, const struct ast *where,
 	suggest_init(&sg, name);
 	for (size_t i = 0; i < sizeof(perf_events) / sizeof(perf_events[0]); i++)
 		suggest_add(&sg, perf_events[i].name);
-	if (sg.best)
-		diag_note(c->diag, where->loc, "did you mean '%s'?", sg.best);
+	suggest_note(c, where->loc, &sg);
 }
 
 /* the optional .sample(N) after the event name */

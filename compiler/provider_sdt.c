@@ -119,9 +119,7 @@ static void report_none(struct compile *c, struct ast *pp, struct collect *col,
 	col->sg = &sg;
 	col->name = "";
 	sdt_markers_walk(f->elf, collect_cb, col);
-	if (sg.best)
-		diag_note(c->diag, where->loc, "did you mean '%s'?",
-			  arena_strdup(c->arena, sg.best));
+	suggest_note(c, where->loc, &sg);
 }
 
 static int add_marker(struct compile *c, struct ast *probe, struct ast *pp,

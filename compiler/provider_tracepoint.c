@@ -222,8 +222,7 @@ static void suggest_event(struct compile *c, struct ast *where,
 
 	suggest_init(&sg, name);
 	target_events_walk(c->target, sys_glob, "*", find_system, &s);
-	if (sg.best)
-		diag_note(c->diag, where->loc, "did you mean '%s'?", sg.best);
+	suggest_note(c, where->loc, &sg);
 }
 
 static int trace_expand(struct compile *c, struct ast *probe, struct ast *pp)

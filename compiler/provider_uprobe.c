@@ -71,9 +71,7 @@ static void suggest_symbol(struct compile *c, struct ufile *f,
 	elf_func_names(f->elf, suggest_add, &sg);
 	if (f->dw && dw_file_is_separate(f->dw))
 		elf_func_names(dw_file_elf(f->dw), suggest_add, &sg);
-	if (sg.best)
-		diag_note(c->diag, where->loc, "did you mean '%s'?",
-			  arena_strdup(c->arena, sg.best));
+	suggest_note(c, where->loc, &sg);
 }
 
 /* the functions @pattern names; a stripped file's debug file knows more */
@@ -299,9 +297,7 @@ static int plt_expand(struct compile *c, struct ast *probe, struct ast *pp,
 		} else {
 			suggest_init(&sg, func);
 			elf_plt_names(base->file->elf, suggest_add, &sg);
-			if (sg.best)
-				diag_note(c->diag, where->loc, "did you mean '%s'?",
-					  arena_strdup(c->arena, sg.best));
+			suggest_note(c, where->loc, &sg);
 		}
 	}
 	err = add_matches(c, probe, pp, base, func, is_return, v, n);
@@ -555,9 +551,7 @@ static void member_suggest(struct compile *c, const struct ctx_ref *r,
 
 	suggest_init(&sg, name);
 	dw_member_names(t, suggest_add, &sg);
-	if (sg.best)
-		diag_note(c->diag, r->node->loc, "did you mean '%s'?",
-			  arena_strdup(c->arena, sg.best));
+	suggest_note(c, r->node->loc, &sg);
 }
 
 /* follows a pointer: the value becomes the base address of what it points to */
@@ -870,9 +864,7 @@ static void var_suggest(struct compile *c, struct dw_file *dw, const struct ctx_
 
 	suggest_init(&sg, name);
 	dw_var_names(dw, suggest_add, &sg);
-	if (sg.best)
-		diag_note(c->diag, r->node->loc, "did you mean '%s'?",
-			  arena_strdup(c->arena, sg.best));
+	suggest_note(c, r->node->loc, &sg);
 }
 
 /* "name@file.c" -> the variable; 1 with the error reported */

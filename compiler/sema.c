@@ -74,6 +74,12 @@ void suggest_add(void *arg, const char *candidate)
 	}
 }
 
+void suggest_note(struct compile *c, struct src_range where, const struct suggest *s)
+{
+	if (s->best)
+		diag_note(c->diag, where, "did you mean '%s'?", s->best);
+}
+
 /* --- scopes and symbols ------------------------------------------------ */
 
 static struct symbol *symbol_new(struct compile *c, enum symbol_kind k,
@@ -525,9 +531,8 @@ static void resolve_var(struct compile *c, struct ast *e)
 	diag_error(c->diag, e->loc, "unknown variable '%s'", e->name);
 	suggest_init(&sg, e->name);
 	suggest_names(c, &sg);
-	if (sg.best)
-		diag_note(c->diag, e->loc, "did you mean '%s'?", sg.best);
-	else if (in_syscall_return(c))
+	suggest_note(c, e->loc, &sg);
+	if (!sg.best && in_syscall_return(c))
 		diag_note(c->diag, e->loc,
 			  "a system call's return probe has retval and retstr; an argument "
 			  "is @entry(%s)", e->name);
@@ -553,8 +558,7 @@ static struct symbol *resolve_array(struct compile *c, struct ast *v)
 			  v->name);
 		suggest_init(&sg, v->name);
 		suggest_names(c, &sg);
-		if (sg.best)
-			diag_note(c->diag, v->loc, "did you mean '%s'?", sg.best);
+		suggest_note(c, v->loc, &sg);
 		return NULL;
 	}
 	v->sym = s;
@@ -668,8 +672,7 @@ static void resolve_call(struct compile *c, struct ast *e)
 		builtin_names(suggest_add, &sg);
 		for (size_t i = 0; i < c->prog->nfunctions; i++)
 			suggest_add(&sg, c->prog->functions[i]->name);
-		if (sg.best)
-			diag_note(c->diag, e->loc, "did you mean '%s'?", sg.best);
+		suggest_note(c, e->loc, &sg);
 		resolve_list(c, e->a);
 		return;
 	}
