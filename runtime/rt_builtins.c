@@ -635,12 +635,6 @@ int64_t builtin_num(struct exec *x, struct ast *e)
 	case BI_GID: return x->ev ? task(x)->gid : (int64_t)getgid();
 	case BI_EGID: return x->ev ? task(x)->egid : (int64_t)getegid();
 	case BI_IS_RETURN: return is_return(x);
-	case BI_KTIME_GET_NS:
-	case BI_CPU_CLOCK_NS:
-		/* the event's time on the instance's clock, as local_clock_ns() */
-		if (bi(e)->id == BI_CPU_CLOCK_NS)
-			eval_num(x, e->a);
-		return x->ev ? (int64_t)x->ev->ts : (int64_t)rt_now_ns();
 	case BI_ISDIGIT: return starts_with_digit(x, e);
 	case BI_RANDINT: return randint(x, e);
 	case BI_NUM_ONLINE_CPUS: return sysconf(_SC_NPROCESSORS_ONLN);
@@ -651,7 +645,12 @@ int64_t builtin_num(struct exec *x, struct ast *e)
 	case BI_GETTIMEOFDAY_MS: return time_in(x, 1000000);
 	case BI_GETTIMEOFDAY_US: return time_in(x, 1000);
 	case BI_GETTIMEOFDAY_NS: return time_in(x, 1);
-	case BI_LOCAL_CLOCK_NS: return x->ev ? (int64_t)x->ev->ts : (int64_t)rt_now_ns();
+	case BI_CPU_CLOCK_NS:
+		eval_num(x, e->a);	/* any CPU's: the event's, on the instance's clock */
+		/* fall through */
+	case BI_KTIME_GET_NS:
+	case BI_LOCAL_CLOCK_NS:
+		return x->ev ? (int64_t)x->ev->ts : (int64_t)rt_now_ns();
 	case BI_TARGET: return x->rt->target_pid;
 	case BI_STRLEN: return (int64_t)eval_str(x, e->a).n;
 	case BI_ISINSTR: return isinstr(x, e);
